@@ -1,0 +1,3 @@
+import { taskflowVitestConfig } from '../vitest.shared.ts';
+
+export default taskflowVitestConfig(import.meta.dirname);
