@@ -3,12 +3,15 @@ import type { ExpectedRevision } from './port.ts';
 /** The stream was not at the revision the writer expected; nothing was appended. */
 export class WrongExpectedRevisionError extends Error {
   override readonly name = 'WrongExpectedRevisionError';
-  constructor(
-    readonly streamId: string,
-    readonly expected: ExpectedRevision,
-    readonly actual: number | 'no_stream',
-  ) {
+  readonly streamId: string;
+  readonly expected: ExpectedRevision;
+  readonly actual: number | 'no_stream';
+
+  constructor(streamId: string, expected: ExpectedRevision, actual: number | 'no_stream') {
     super(`stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.streamId = streamId;
+    this.expected = expected;
+    this.actual = actual;
   }
 }
 
