@@ -1,3 +1,4 @@
+export * from './auth/index.ts';
 export * from './config/index.ts';
 export * from './http/errors.ts';
 export * from './http/health.ts';

@@ -48,12 +48,15 @@ function zodFieldErrors(error: ZodError, prefix?: string): FieldError[] {
 
 function fastifyValidationErrors(error: FastifyError): FieldError[] {
   const context = error.validationContext;
-  return (error.validation ?? []).map((issue) => {
-    const params = issue.params as { issue?: { code?: string; keys?: string[] } } | undefined;
-    const unknownKeys = params?.issue?.code === 'unrecognized_keys' ? params.issue.keys : undefined;
-    const base = [context, ...issue.instancePath.split('/').filter(Boolean)];
-    const path = unknownKeys ? [...base, unknownKeys.join(',')] : base;
-    return { path: path.filter(Boolean).join('.') || '(root)', message: issue.message ?? 'is invalid' };
+  return (error.validation ?? []).flatMap((issue) => {
+    const base = [context, ...issue.instancePath.split('/').filter(Boolean)].filter(Boolean);
+    const unknownKeys =
+      issue.keyword === 'unrecognized_keys' ? (issue.params as { keys?: string[] }).keys : undefined;
+    const leaves = unknownKeys && unknownKeys.length > 0 ? unknownKeys : [undefined];
+    return leaves.map((key) => ({
+      path: [...base, key].filter(Boolean).join('.') || '(root)',
+      message: issue.message ?? 'is invalid',
+    }));
   });
 }
 

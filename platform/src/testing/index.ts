@@ -8,7 +8,9 @@ import pg from 'pg';
 export function requireDatabaseUrl(): string {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    throw new Error('DATABASE_URL is not set: run integration tests through ./taskflow test (it starts PostgreSQL)');
+    throw new Error(
+      'DATABASE_URL is not set: run integration tests through ./taskflow test (it starts PostgreSQL)',
+    );
   }
   return url;
 }
@@ -49,7 +51,9 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
 export function requireKafkaBrokers(): string[] {
   const brokers = process.env.KAFKA_BROKERS;
   if (!brokers) {
-    throw new Error('KAFKA_BROKERS is not set: run integration tests through ./taskflow test (it starts Kafka)');
+    throw new Error(
+      'KAFKA_BROKERS is not set: run integration tests through ./taskflow test (it starts Kafka)',
+    );
   }
   return brokers.split(',').map((broker) => broker.trim());
 }
