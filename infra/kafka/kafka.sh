@@ -39,7 +39,9 @@ need_tools() {
     exit 1
   fi
   say "installing ${pkgs[*]} via apt-get"
-  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >&2
+  [[ -n ${APT_UPDATED:-} ]] || { apt-get update -qq >&2; APT_UPDATED=1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >&2
+  for t in "${missing[@]}"; do command -v "$t" >/dev/null || die "$t still not on PATH after apt-get install"; done
 }
 
 port_open() { timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
@@ -62,18 +64,22 @@ fetch() {
   local t0 tmp; t0=$(now_ms)
   mkdir -p "$(dirname "$CACHE")"
   tmp="$(mktemp -d "$CACHE.tmp.XXXXXX")"
+  # shellcheck disable=SC2064 # expand now: $tmp is local and gone by the time EXIT fires
   trap "rm -rf '$tmp'" EXIT
   say "fetching Kafka $VERSION jars from Maven Central into $CACHE"
   cp "$HERE/pom.xml" "$tmp/pom.xml"
-  (cd "$tmp" && mvn -q -B -Dstyle.color=never dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/libs" >&2) \
-    || die "mvn dependency:copy-dependencies failed"
-  ls "$tmp/libs"/kafka_2.13-"$VERSION".jar >/dev/null || die "kafka_2.13-$VERSION.jar missing after fetch"
+  # Debian's mvn 3.8 emits stray ANSI resets even with -B; strip them (pipefail keeps mvn's status).
+  (cd "$tmp" && mvn -q -B dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/libs" 2>&1 \
+    | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^$/d' >&2) || die "mvn dependency:copy-dependencies failed"
+  [[ -f $tmp/libs/kafka_2.13-$VERSION.jar ]] || die "kafka_2.13-$VERSION.jar missing after fetch"
   rm -f "$tmp/pom.xml"
   echo "$pom_sum" >"$tmp/.complete"
-  rm -rf "$CACHE"
-  mv -T "$tmp" "$CACHE"
+  # Another clone may have finished the same fetch meanwhile and be running from it: keep theirs.
+  if [[ "$(cat "$CACHE/.complete" 2>/dev/null)" == "$pom_sum" ]]; then rm -rf "$tmp"
+  else rm -rf "$CACHE" && mv -T "$tmp" "$CACHE"; fi
   trap - EXIT
-  say "fetch took $(secs_since "$t0")s ($(ls "$LIBS" | wc -l) jars)"
+  local jars=("$LIBS"/*.jar)
+  say "fetch took $(secs_since "$t0")s (${#jars[@]} jars)"
 }
 
 # Reuse last run's ports so KAFKA_BROKERS stays stable; else prefer 19092/19093; else scan.
@@ -122,7 +128,8 @@ up() {
       # A data dir without meta.properties is a half-finished format; formatting needs it empty.
       rm -rf "$STATE/data" && mkdir -p "$STATE/data"
       cid="$(cat "$STATE/cluster.id" 2>/dev/null || true)"
-      [[ -n $cid ]] || cid="$(java_run kafka.tools.StorageTool random-uuid 2>>"$LOG")"
+      [[ -n $cid ]] || cid="$(java_run kafka.tools.StorageTool random-uuid 2>>"$LOG")" \
+        || die "StorageTool random-uuid failed; see $LOG"
       echo "$cid" >"$STATE/cluster.id"
       say "formatting storage (cluster id $cid)"
       java_run kafka.tools.StorageTool format -t "$cid" -c "$STATE/server.properties" >&2 2>>"$LOG" \
@@ -135,6 +142,7 @@ up() {
     # setsid+nohup: the broker must outlive the calling shell/CI step. The inner bash writes its
     # own pid before exec'ing java, so the pid file is the JVM's pid whether or not setsid forks.
     # fd 9 (our lock) is closed so the JVM does not hold it forever.
+    # shellcheck disable=SC2016 # $$/$1/$@ belong to the inner shell
     setsid nohup bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PIDF" \
       java -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true \
       -Dlog4j2.configurationFile="$HERE/log4j2.properties" -Dkafka.logs.dir="$STATE/logs" \
@@ -148,7 +156,8 @@ up() {
       if grep -q 'Kafka Server started' "$LOG" 2>/dev/null && port_open "$port"; then break; fi
     done
     if ! pid="$(live_pid)" || ! grep -q 'Kafka Server started' "$LOG" 2>/dev/null; then
-      say "broker failed to start within ${START_TIMEOUT}s; last 40 log lines:"
+      if live_pid >/dev/null; then say "broker not ready after ${START_TIMEOUT}s"; else say "broker exited during startup"; fi
+      say "last 40 lines of $LOG:"
       tail -n 40 "$LOG" >&2 || true
       stop
       exit 1
