@@ -19,3 +19,8 @@ export class WrongExpectedRevisionError extends Error {
 export class InvalidAppendError extends Error {
   override readonly name = 'InvalidAppendError';
 }
+
+/** A read was malformed (a position this store did not issue, a negative limit); nothing was read. */
+export class InvalidReadError extends Error {
+  override readonly name = 'InvalidReadError';
+}

@@ -1,0 +1,11 @@
+export * from './errors.ts';
+export * from './port.ts';
+export { comparePositionPairs, decodePosition, encodePosition } from './position.ts';
+export {
+  APPEND_SQL,
+  EVENTSTORE_CHANNEL,
+  EVENTSTORE_MIGRATION_NAMESPACE,
+  eventStoreMigrations,
+} from './postgres/schema.ts';
+export { createPostgresEventStore, type PostgresEventStoreOptions } from './postgres/store.ts';
+export { MAX_STREAM_ID_LENGTH } from './validation.ts';

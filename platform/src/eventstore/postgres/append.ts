@@ -1,0 +1,90 @@
+import { isUniqueViolation, type SqlClient, type SqlQueryable } from '../../sql/client.ts';
+import { InvalidAppendError, WrongExpectedRevisionError } from '../errors.ts';
+import type { AppendResult, ExpectedRevision } from '../port.ts';
+import type { ValidatedEvent } from '../validation.ts';
+import { APPEND_SQL, EVENTSTORE_CHANNEL } from './schema.ts';
+
+export interface AppendRow {
+  outcome: 'appended' | 'replayed' | 'wrong_expected_revision' | 'event_id_taken';
+  stream_revision: string | number | null;
+  event_position: string | null;
+}
+
+// Two appends collide on a unique key only while they race; a new attempt sees the winner.
+const MAX_APPEND_ATTEMPTS = 10;
+
+/** The JSON array `eventstore_append` takes, built from the already-serialised parts. */
+export function toAppendPayload(events: ValidatedEvent[]): string {
+  const parts = events.map(
+    ({ event, dataJson, metadataJson }) =>
+      `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"data":${dataJson},"metadata":${metadataJson}}`,
+  );
+  return `[${parts.join(',')}]`;
+}
+
+export async function callAppend(
+  sql: SqlQueryable,
+  streamId: string,
+  expected: string,
+  payload: string,
+): Promise<AppendRow> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const { rows } = await sql.query<AppendRow>(APPEND_SQL, [streamId, expected, payload]);
+      const row = rows[0];
+      if (!row) throw new Error('eventstore_append returned no row');
+      return row;
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
+    }
+  }
+}
+
+export function interpretAppend(streamId: string, expected: ExpectedRevision, row: AppendRow): AppendResult {
+  switch (row.outcome) {
+    case 'appended':
+    case 'replayed':
+      return { nextRevision: Number(row.stream_revision), position: row.event_position ?? '' };
+    case 'wrong_expected_revision':
+      throw new WrongExpectedRevisionError(
+        streamId,
+        expected,
+        row.stream_revision === null ? 'no_stream' : Number(row.stream_revision),
+      );
+    case 'event_id_taken':
+      throw new InvalidAppendError(
+        `stream ${streamId}: an event id is already recorded (in stream ${row.event_position}) by a different append`,
+      );
+  }
+}
+
+/**
+ * Sends the cross-process wake-up after appends, at most one in flight: appends that finish
+ * meanwhile share the next one. A lost wake-up only delays subscribers until their next poll.
+ */
+export function createWakeUpSender(sql: SqlClient) {
+  // It writes nothing, so its commit need not wait for a WAL flush.
+  const text = `SELECT set_config('synchronous_commit', 'off', true), pg_notify('${EVENTSTORE_CHANNEL}', '')`;
+  let inFlight: Promise<void> | undefined;
+  let pending = false;
+  const start = (): Promise<void> => {
+    pending = false;
+    return sql.query(text).then(
+      () => next(),
+      () => next(),
+    );
+  };
+  const next = (): Promise<void> | undefined => {
+    inFlight = pending ? start() : undefined;
+    return inFlight;
+  };
+  return {
+    send(): void {
+      if (inFlight) pending = true;
+      else inFlight = start();
+    },
+    async idle(): Promise<void> {
+      while (inFlight) await inFlight;
+    },
+  };
+}

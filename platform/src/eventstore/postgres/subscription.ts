@@ -1,0 +1,54 @@
+import type { Position, RecordedEvent } from '../port.ts';
+import type { WakeSignal } from './wake.ts';
+
+export interface SubscriptionSource {
+  /** Up to `limit` events strictly after `after`, below the visibility horizon. */
+  readAfter(after: Position | undefined, limit: number): Promise<RecordedEvent[]>;
+  /** True when committed events wait above the horizon for an older transaction to finish. */
+  hasHeldBackEvents(): Promise<boolean>;
+}
+
+export interface SubscriptionTiming {
+  batchSize: number;
+  /** Longest wait without any wake-up: the fallback when a notification is lost. */
+  pollIntervalMs: number;
+  /** First re-check delay while events are held back; doubles up to the poll interval. */
+  heldBackRetryMs: number;
+}
+
+/**
+ * Catch-up and live are one loop: read a batch after the checkpoint, hand its events out one
+ * by one (the generator is suspended until the consumer asks for the next), and when caught up
+ * wait for a wake-up, a poll tick or the abort signal. At most one batch is held in memory.
+ */
+export async function* subscribe(
+  source: SubscriptionSource,
+  wake: WakeSignal,
+  timing: SubscriptionTiming,
+  after: Position | undefined,
+  signal: AbortSignal,
+): AsyncGenerator<RecordedEvent, void, undefined> {
+  let checkpoint = after;
+  let heldBackDelay = timing.heldBackRetryMs;
+  while (!signal.aborted) {
+    const seen = wake.generation;
+    const batch = await source.readAfter(checkpoint, timing.batchSize);
+    for (const event of batch) {
+      if (signal.aborted) return;
+      yield event;
+      checkpoint = event.position;
+    }
+    if (batch.length > 0) heldBackDelay = timing.heldBackRetryMs;
+    if (batch.length === timing.batchSize || wake.generation !== seen || signal.aborted) continue;
+    let timeout = timing.pollIntervalMs;
+    // A commit we were told about can sit above the horizon behind an older transaction that
+    // sends no wake-up when it ends; re-check soon instead of waiting for the next poll.
+    if (await source.hasHeldBackEvents()) {
+      timeout = heldBackDelay;
+      heldBackDelay = Math.min(heldBackDelay * 2, timing.pollIntervalMs);
+    } else {
+      heldBackDelay = timing.heldBackRetryMs;
+    }
+    await wake.wait(seen, timeout, signal);
+  }
+}
