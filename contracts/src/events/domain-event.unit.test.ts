@@ -8,6 +8,7 @@ import {
   parseEvent,
   parseStoredEvent,
 } from './domain-event.ts';
+import { isEmailReservationEvent, isInboxEvent, isProjectEvent, isTaskEvent, isUserEvent } from './guards.ts';
 
 const ALL_TYPES = Object.keys(SAMPLE_EVENT_DATA) as DomainEventType[];
 
@@ -77,5 +78,27 @@ describe('event data', () => {
   it('never has a field that could hold a secret', () => {
     const keys = ALL_TYPES.flatMap((type) => Object.keys(SAMPLE_EVENT_DATA[type]));
     expect(keys.filter((key) => /password|hash|token|secret/i.test(key))).toEqual([]);
+  });
+});
+
+describe('aggregate guards', () => {
+  const guards = { isUserEvent, isEmailReservationEvent, isProjectEvent, isTaskEvent, isInboxEvent };
+  const claimedBy = (type: DomainEventType) =>
+    Object.entries(guards)
+      .filter(([, guard]) => guard(makeEvent(type, SAMPLE_EVENT_DATA[type] as never)))
+      .map(([name]) => name);
+
+  it.each([
+    ['UserRegistered', 'isUserEvent'],
+    ['EmailReserved', 'isEmailReservationEvent'],
+    ['MemberRemoved', 'isProjectEvent'],
+    ['TaskDeadlineApproaching', 'isTaskEvent'],
+    ['AllNotificationsRead', 'isInboxEvent'],
+  ] as const)('%s belongs to %s only', (type, guard) => {
+    expect(claimedBy(type)).toEqual([guard]);
+  });
+
+  it('gives every event type exactly one aggregate', () => {
+    expect(ALL_TYPES.filter((type) => claimedBy(type).length !== 1)).toEqual([]);
   });
 });
