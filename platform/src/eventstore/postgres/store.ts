@@ -100,7 +100,7 @@ export async function createPostgresEventStore(
       return rows.map(toRecordedEvent);
     },
 
-    readAll: (readOptions) => readAfter(readOptions?.after, validateReadAllLimit(readOptions)),
+    readAll: async (readOptions) => readAfter(readOptions?.after, validateReadAllLimit(readOptions)),
 
     subscribeToAll(subscribeOptions = {}) {
       const { after } = subscribeOptions;
