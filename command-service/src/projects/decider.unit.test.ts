@@ -19,7 +19,7 @@ const people = {
   dave: { userId: '88888888-8888-4888-8888-888888888888', name: 'Dave' },
 };
 type Person = keyof typeof people;
-const { alice, bob, carol, dave } = people;
+const { alice } = people;
 
 const created: ProjectEvent[] = [
   makeEvent('ProjectCreated', {
