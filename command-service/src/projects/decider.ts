@@ -80,6 +80,17 @@ export function decide(command: ProjectCommand, state: ProjectState): ProjectEve
 
 export const projectDecider = { initialState, evolve, decide };
 
+/**
+ * The members as the task decider takes them (`project` on task commands). A project that
+ * does not exist has no members, so nobody can see it and the task decider answers 404.
+ */
+export function membershipOf(
+  projectId: string,
+  state: ProjectState,
+): { projectId: string; members: ReadonlyMap<string, ProjectRole> } {
+  return { projectId, members: state.exists ? state.members : new Map() };
+}
+
 type ExistingProject = Extract<ProjectState, { exists: true }> & { actorRole: ProjectRole };
 
 /** A project the actor is not a member of is, to them, a project that does not exist. */

@@ -1,6 +1,6 @@
 import { makeEvent, type ProjectRole } from '@taskflow/contracts';
-import { given } from '@taskflow/contracts/testing';
-import { describe, it } from 'vitest';
+import { fold, given } from '@taskflow/contracts/testing';
+import { describe, expect, it } from 'vitest';
 import { DomainConflictError, DomainForbiddenError, DomainNotFoundError } from '../domain-errors.ts';
 import {
   add,
@@ -14,7 +14,7 @@ import {
   remove,
   team,
 } from './decider.fixtures.ts';
-import { type ProjectCommand, projectDecider } from './decider.ts';
+import { membershipOf, type ProjectCommand, projectDecider } from './decider.ts';
 
 describe('CreateProject', () => {
   const create: ProjectCommand = { type: 'CreateProject', ...by('alice'), name: 'Launch', description: '' };
@@ -202,5 +202,23 @@ describe('RemoveMember', () => {
     given(projectDecider, [...team, removed('bob', 'manager')])
       .when(add('bob', 'dave', 'member'))
       .thenError(DomainNotFoundError, { reason: 'project_not_found' });
+  });
+});
+
+describe('membershipOf', () => {
+  it('hands the task decider the members with their roles', () => {
+    const { members } = membershipOf(PROJECT, fold(projectDecider, team));
+    expect([...members]).toEqual([
+      [people.alice.userId, 'owner'],
+      [people.bob.userId, 'manager'],
+      [people.carol.userId, 'member'],
+    ]);
+  });
+
+  it('gives a project that does not exist no members', () => {
+    expect(membershipOf(PROJECT, projectDecider.initialState)).toEqual({
+      projectId: PROJECT,
+      members: new Map(),
+    });
   });
 });

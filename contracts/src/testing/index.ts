@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
 
+export { SAMPLE_EVENT_DATA } from './sample-events.ts';
+
 /**
  * Given/When/Then for deciders: `given(decider, history).when(command).thenEvents([...])`.
  * For tests only (it imports vitest), so it is reachable as `@taskflow/contracts/testing`
