@@ -1,8 +1,14 @@
 // The all-in-one process `./taskflow start` runs: every service's plugin in one Fastify
-// instance on embedded defaults. Each service issue plugs its routes in here.
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+// instance, on embedded PGlite under TASKFLOW_DATA_DIR. Always a single process.
+import { join, resolve } from 'node:path';
 import {
+  buildCommandService,
+  COMMAND_MIGRATION_NAMESPACE,
+  commandServiceMigrations,
+  createArgon2Hasher,
+} from '@taskflow/command-service';
+import {
+  authPlugin,
   ConfigError,
   createHttpServer,
   createLogger,
@@ -12,47 +18,81 @@ import {
   loadConfig,
   serve,
 } from '@taskflow/platform';
+import { createPostgresEventStore } from '@taskflow/platform/eventstore';
+import { openPgliteSqlClient, runMigrations } from '@taskflow/platform/sql';
 import { z } from 'zod';
+import { loadOrCreateSecrets, lockDataDir } from './data-dir.ts';
 
 const configSchema = z.object({
   PORT: envPort(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   TASKFLOW_DATA_DIR: z.string().min(1).default('.taskflow'),
   LOG_LEVEL: envLogLevel,
+  JWT_ISSUER: z.string().min(1).default('taskflow'),
+  JWT_AUDIENCE: z.string().min(1).default('taskflow-api'),
 });
 
 async function main(): Promise<void> {
   const config = loadConfig(configSchema);
   const dataDir = resolve(config.TASKFLOW_DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  process.on('exit', unlock);
+  const secrets = loadOrCreateSecrets(dataDir);
   const logger = createLogger('taskflow', config.LOG_LEVEL);
+
+  const sql = await openPgliteSqlClient(join(dataDir, 'pglite'));
+  await runMigrations(sql, COMMAND_MIGRATION_NAMESPACE, commandServiceMigrations);
+  const eventStore = await createPostgresEventStore(sql);
+
   let shutdown: (error: unknown) => void = () => {};
   const app = await createHttpServer({
     logger,
     title: 'TaskFlow API',
-    onProgrammerError: (error) => shutdown(error),
+    onProgrammerError: (e) => shutdown(e),
   });
-  await app.register(healthRoutes, { checks: [] });
-  const served = await serve({ app, logger, host: config.HOST, port: config.PORT });
+  const tokenSettings = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE };
+  await app.register(authPlugin, {
+    ...tokenSettings,
+    publicKey: secrets.keys.publicKey,
+    serviceToken: secrets.serviceToken,
+    operatorToken: secrets.operatorToken,
+  });
+  await app.register(healthRoutes, {
+    checks: [{ name: 'pglite', check: async () => void (await sql.query('SELECT 1')) }],
+  });
+  await app.register(buildCommandService, {
+    sql,
+    eventStore,
+    hasher: createArgon2Hasher(),
+    tokens: { ...tokenSettings, privateKey: secrets.keys.privateKey, ttlSeconds: 900 },
+  });
+
+  const served = await serve({
+    app,
+    logger,
+    host: config.HOST,
+    port: config.PORT,
+    onClose: async () => {
+      await eventStore.close();
+      await sql.close();
+      unlock();
+    },
+  });
   shutdown = served.shutdown;
-  const url = `http://${config.HOST}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : config.PORT}`;
+  const address = app.server.address();
+  const url = `http://${config.HOST}:${typeof address === 'object' && address ? address.port : config.PORT}`;
   process.stdout.write(
     [
       `TaskFlow is serving on ${url} (data in ${dataDir})`,
       `  curl ${url}/healthz`,
-      `  curl ${url}/api/openapi.json`,
+      `  curl -X POST ${url}/api/auth/register -H 'content-type: application/json' -d '{"name":"Ada","email":"ada@example.com","password":"correct horse"}'`,
       '',
     ].join('\n'),
   );
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(
-      `taskflow failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
-  }
+  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`taskflow failed to start: ${message}\n`);
   process.exit(1);
 });
