@@ -25,7 +25,14 @@ export async function serve(
   const closer = closeWithGrace({ delay: options.graceMs ?? 10_000, logger }, async ({ signal, err }) => {
     if (err) logger.fatal({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');
-    await app.close();
+    // A keep-alive connection whose last request finishes after close began would otherwise
+    // hold the server open until its idle timeout; close such connections as they go idle.
+    const reapIdle = setInterval(() => app.server.closeIdleConnections(), 50);
+    try {
+      await app.close();
+    } finally {
+      clearInterval(reapIdle);
+    }
     await options.onClose?.();
   });
   app.addHook('onClose', async () => closer.uninstall());
