@@ -6,3 +6,4 @@ export * from './http/problem.ts';
 export * from './http/server.ts';
 export * from './logging/index.ts';
 export * from './runtime/index.ts';
+export * from './kafka/index.ts';
