@@ -1,8 +1,8 @@
 import type { EventStore } from '@taskflow/platform/eventstore';
 import type { SqlClient } from '@taskflow/platform/sql';
 import type { FastifyInstance } from 'fastify';
-import { authRoutes } from './auth/routes.ts';
 import type { PasswordHasher } from './auth/passwords.ts';
+import { authRoutes } from './auth/routes.ts';
 import { idempotencyPlugin } from './http/idempotency.ts';
 import { inboxRoutes } from './inbox/routes.ts';
 import { projectRoutes } from './projects/routes.ts';
@@ -26,6 +26,9 @@ export interface CommandServiceDeps {
  */
 export async function buildCommandService(app: FastifyInstance, deps: CommandServiceDeps): Promise<void> {
   const clock = deps.clock ?? (() => new Date());
+  // Commands take JSON only (API.md: wrong content type → 415). Fastify parses text/plain by
+  // default, which would turn such a body into a 400 from validation instead.
+  app.removeContentTypeParser('text/plain');
   await app.register(idempotencyPlugin, { sql: deps.sql });
   const shared = { ...deps, clock };
   await app.register(authRoutes, shared);
