@@ -49,7 +49,10 @@ export async function inboxRoutes(root: FastifyInstance, deps: FeatureDeps): Pro
         },
         context,
       });
-      return reply.code(204).header('x-position', outcome.position ?? '').send(null);
+      return reply
+        .code(204)
+        .header('x-position', outcome.position ?? '')
+        .send(null);
     },
   );
 
@@ -59,8 +62,14 @@ export async function inboxRoutes(root: FastifyInstance, deps: FeatureDeps): Pro
     async (request, reply) => {
       const userId = request.user.userId;
       // Everything recorded so far: notifications that arrive later stay unread.
-      const head = await store.headPosition();
+      let head = await store.headPosition();
       if (head === null) return reply.code(204).send(null);
+      // Our own last read-all is itself the head until something else happens: a repeat with
+      // nothing recorded since then covers nothing new and must append nothing.
+      const [last] = await store.readStream(inboxStream(userId), { direction: 'backwards', limit: 1 });
+      if (last?.type === 'AllNotificationsRead' && store.comparePositions(head, last.position) <= 0) {
+        head = String(last.data.upToPosition);
+      }
       const context = commandContextFor(request, deps.clock());
       const outcome = await runCommand({
         store,
@@ -76,7 +85,10 @@ export async function inboxRoutes(root: FastifyInstance, deps: FeatureDeps): Pro
         },
         context,
       });
-      return reply.code(204).header('x-position', outcome.position ?? '').send(null);
+      return reply
+        .code(204)
+        .header('x-position', outcome.position ?? '')
+        .send(null);
     },
   );
 }
