@@ -1,0 +1,126 @@
+import type { Notification } from '@taskflow/contracts';
+import type { Logger } from '@taskflow/platform';
+import type { WebSocket } from 'ws';
+import type { ReadSide } from '../read-side/port.ts';
+import { CLOSE, type Connection, type ConnectionLimits, createConnection } from './connection.ts';
+import { createMembershipCache, type MembershipCache } from './membership-cache.ts';
+
+export interface HubOptions {
+  readSide: Pick<ReadSide, 'notificationsAfter' | 'isMember'>;
+  logger: Logger;
+  limits?: Partial<ConnectionLimits>;
+  maxSocketsPerUser?: number;
+  /** Ping period; a socket that has not answered the previous ping by the next is terminated. */
+  pingIntervalMs?: number;
+  membershipTtlMs?: number;
+}
+
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  maxBufferedBytes: 1024 * 1024,
+  maxPendingLive: 1_000,
+  resumePageSize: 500,
+  catchUpWaitMs: 2_000,
+  stallMs: 30_000,
+  closeGraceMs: 5_000,
+  rememberedIds: 2_000,
+  frames: { burst: 20, perSecond: 5, maxDropped: 100 },
+};
+
+export interface NotificationHub {
+  readonly membership: MembershipCache;
+  /** Whether one more socket for this user fits under the per-user cap. */
+  hasRoomFor(userId: string): boolean;
+  attach(socket: WebSocket, userId: string): Connection | null;
+  /** Authorises (membership) and hands a live notification to each of the user's sockets here. */
+  push(recipientId: string, notification: Notification): Promise<void>;
+  /** Every socket gets a close frame with `code`; used on shutdown (1001). */
+  closeAll(code: number, reason: string): void;
+  stats(): { sockets: number; users: number };
+  connectionsOf(userId: string): readonly Connection[];
+  stop(): void;
+}
+
+/** The sockets this process holds, by user, and the live push path into them. */
+export function createNotificationHub(options: HubOptions): NotificationHub {
+  const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const maxSockets = options.maxSocketsPerUser ?? 10;
+  const log = options.logger.child({ component: 'ws-hub' });
+  const byUser = new Map<string, Set<Connection>>();
+  let count = 0;
+  const membership = createMembershipCache(options.readSide, {
+    ttlMs: options.membershipTtlMs ?? 5_000,
+    log,
+  });
+  const authorize = (userId: string, notification: Notification) =>
+    membership.isMember(notification.projectId, userId);
+
+  const pinger = setInterval(() => {
+    for (const connections of byUser.values()) {
+      for (const connection of connections) sweep(connection);
+    }
+  }, options.pingIntervalMs ?? 30_000);
+  pinger.unref();
+
+  const sockets = new WeakMap<Connection, WebSocket>();
+  function sweep(connection: Connection) {
+    if (!connection.alive) {
+      log.info({ userId: connection.userId }, 'terminating a socket that missed its pong');
+      connection.terminate();
+      return;
+    }
+    connection.alive = false;
+    sockets.get(connection)?.ping();
+  }
+
+  function detach(connection: Connection) {
+    const set = byUser.get(connection.userId);
+    if (!set?.delete(connection)) return;
+    count -= 1;
+    if (set.size === 0) byUser.delete(connection.userId);
+  }
+
+  return {
+    membership,
+    hasRoomFor: (userId) => (byUser.get(userId)?.size ?? 0) < maxSockets,
+    attach(socket, userId) {
+      if ((byUser.get(userId)?.size ?? 0) >= maxSockets) {
+        socket.close(CLOSE.policy, 'too many sockets for this user');
+        return null;
+      }
+      const connection = createConnection({
+        socket,
+        userId,
+        limits,
+        readSide: options.readSide,
+        authorize,
+        log,
+        onClosed: detach,
+      });
+      sockets.set(connection, socket);
+      let set = byUser.get(userId);
+      if (!set) {
+        set = new Set();
+        byUser.set(userId, set);
+      }
+      set.add(connection);
+      count += 1;
+      return connection;
+    },
+    async push(recipientId, notification) {
+      const connections = byUser.get(recipientId);
+      if (!connections || connections.size === 0) return;
+      if (!(await authorize(recipientId, notification))) return;
+      for (const connection of byUser.get(recipientId) ?? []) connection.deliver(notification);
+    },
+    closeAll(code, reason) {
+      for (const connections of [...byUser.values()]) {
+        for (const connection of [...connections]) connection.close(code, reason);
+      }
+    },
+    stats: () => ({ sockets: count, users: byUser.size }),
+    connectionsOf: (userId) => [...(byUser.get(userId) ?? [])],
+    stop() {
+      clearInterval(pinger);
+    },
+  };
+}

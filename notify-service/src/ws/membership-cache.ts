@@ -1,0 +1,66 @@
+import type { Logger } from '@taskflow/platform';
+import type { ReadSide } from '../read-side/port.ts';
+
+interface Entry {
+  member: boolean;
+  expiresAt: number;
+}
+
+export interface MembershipCache {
+  isMember(projectId: string, userId: string): Promise<boolean>;
+  /** What the event stream just said (MemberAdded / MemberRemoved): wins over any cached answer. */
+  set(projectId: string, userId: string, member: boolean): void;
+}
+
+/**
+ * Push-time authorisation asks the read side whether the recipient is still in the project,
+ * cached briefly so a burst of notifications costs one lookup. Membership events seen on the
+ * feed update the cache at once, so a removal takes effect in event order, not after the TTL.
+ * When the read side cannot answer, a stale answer is used if there is one, else the
+ * notification is withheld (it stays in the inbox; the client gets it on its next resume).
+ */
+export function createMembershipCache(
+  readSide: Pick<ReadSide, 'isMember'>,
+  options: { ttlMs: number; maxEntries?: number; log: Logger; now?: () => number },
+): MembershipCache {
+  const now = options.now ?? Date.now;
+  const maxEntries = options.maxEntries ?? 100_000;
+  const entries = new Map<string, Entry>();
+  const inflight = new Map<string, Promise<boolean>>();
+  const keyOf = (projectId: string, userId: string) => `${projectId}:${userId}`;
+
+  function remember(key: string, member: boolean) {
+    entries.delete(key);
+    entries.set(key, { member, expiresAt: now() + options.ttlMs });
+    if (entries.size > maxEntries) {
+      const oldest = entries.keys().next().value;
+      if (oldest !== undefined) entries.delete(oldest);
+    }
+  }
+
+  return {
+    isMember(projectId, userId) {
+      const key = keyOf(projectId, userId);
+      const cached = entries.get(key);
+      if (cached && cached.expiresAt > now()) return Promise.resolve(cached.member);
+      const running = inflight.get(key);
+      if (running) return running;
+      const lookup = readSide
+        .isMember(projectId, userId)
+        .then((member) => {
+          remember(key, member);
+          return member;
+        })
+        .catch((error: unknown) => {
+          options.log.warn({ err: error, projectId, userId }, 'membership lookup failed');
+          return cached?.member ?? false;
+        })
+        .finally(() => inflight.delete(key));
+      inflight.set(key, lookup);
+      return lookup;
+    },
+    set(projectId, userId, member) {
+      remember(keyOf(projectId, userId), member);
+    },
+  };
+}
