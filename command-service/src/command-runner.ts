@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type DomainEvent, parseStoredEvent } from '@taskflow/contracts';
-import { ConflictError, PreconditionFailedError } from '@taskflow/platform';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError } from '@taskflow/platform';
 import {
   type EventStore,
   type NewEvent,
@@ -66,7 +66,8 @@ export async function loadAggregate<Event extends DomainEvent, State>(
   for (const event of recorded) {
     const parsed = parseStoredEvent(event);
     // The write side must understand every event of its own streams; anything else is a bug.
-    if (!parsed.ok) throw new Error(`cannot fold ${event.type} at ${streamId}@${event.revision}: ${parsed.reason}`);
+    if (!parsed.ok)
+      throw new Error(`cannot fold ${event.type} at ${streamId}@${event.revision}: ${parsed.reason}`);
     state = decider.evolve(state, parsed.event as Event);
     if (commandId !== undefined && event.metadata.commandId === commandId) {
       alreadyRan = { revision: event.revision, position: event.position };
@@ -76,7 +77,12 @@ export async function loadAggregate<Event extends DomainEvent, State>(
   return { state, revision: last?.revision ?? -1, lastPosition: last?.position ?? null, alreadyRan };
 }
 
-export function toNewEvents(events: DomainEvent[], context: CommandContext, streamId: string, fromRevision: number): NewEvent[] {
+export function toNewEvents(
+  events: DomainEvent[],
+  context: CommandContext,
+  streamId: string,
+  fromRevision: number,
+): NewEvent[] {
   return events.map((event, index) => ({
     // Deterministic per (command, stream, revision): a transport retry of the same append dedupes.
     id: uuidV5(`${context.commandId}:${streamId}:${fromRevision + index}`, COMMAND_ID_NAMESPACE),
@@ -113,22 +119,48 @@ export async function runCommand<Command, Event extends DomainEvent, State>(opti
     if (loaded.alreadyRan) {
       return { streamId, ...loaded.alreadyRan, state: loaded.state, appended: 0 };
     }
+    const command =
+      typeof options.command === 'function'
+        ? (options.command as (s: State) => Command)(loaded.state)
+        : options.command;
     if (options.expectedRevision !== undefined && options.expectedRevision !== loaded.revision) {
+      // Someone who may not see (404) or change (403) the aggregate learns nothing from a 412,
+      // neither that it exists nor its revision: the decider's refusal comes first.
+      try {
+        decider.decide(command, loaded.state);
+      } catch (error) {
+        if (error instanceof NotFoundError || error instanceof ForbiddenError) throw error;
+      }
       throw new PreconditionFailedError(
         `${streamId} is at revision ${loaded.revision}, not ${options.expectedRevision}`,
       );
     }
-    const command = typeof options.command === 'function' ? (options.command as (s: State) => Command)(loaded.state) : options.command;
     const events = decider.decide(command, loaded.state);
     if (events.length === 0) {
-      return { streamId, revision: loaded.revision, position: loaded.lastPosition, state: loaded.state, appended: 0 };
+      return {
+        streamId,
+        revision: loaded.revision,
+        position: loaded.lastPosition,
+        state: loaded.state,
+        appended: 0,
+      };
     }
     try {
-      const result = await store.appendToStream(streamId, toNewEvents(events, context, streamId, loaded.revision + 1), {
-        expectedRevision: loaded.revision === -1 ? 'no_stream' : loaded.revision,
-      });
+      const result = await store.appendToStream(
+        streamId,
+        toNewEvents(events, context, streamId, loaded.revision + 1),
+        {
+          expectedRevision: loaded.revision === -1 ? 'no_stream' : loaded.revision,
+        },
+      );
       const state = events.reduce(decider.evolve, loaded.state);
-      return { streamId, revision: result.nextRevision, position: result.position, state, appended: events.length };
+      return {
+        streamId,
+        revision: result.nextRevision,
+        position: result.position,
+        state,
+        appended: events.length,
+      };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       if (options.expectedRevision !== undefined) {
