@@ -139,6 +139,7 @@ export async function startProjector(deps: ProjectorDeps): Promise<ProjectorHand
             'checkpoint moved under the projector; resuming there',
           );
           committed = error.actual;
+          settleWaiters();
           continue;
         }
         if (stopping.signal.aborted) return;
