@@ -47,6 +47,8 @@ export interface Connection {
   readonly id: string;
   readonly userId: string;
   readonly closed: boolean;
+  /** Bytes queued towards the client right now. */
+  readonly bufferedBytes: number;
   /** Liveness for the ping sweep: set by a pong or any message, cleared by each ping. */
   alive: boolean;
   /** A live notification, already authorised for this user. Never blocks. */
@@ -76,6 +78,9 @@ export function createConnection(deps: ConnectionDeps): Connection {
     alive: true,
     get closed() {
       return closed;
+    },
+    get bufferedBytes() {
+      return socket.bufferedAmount;
     },
     deliver(notification) {
       if (closed) return;

@@ -35,7 +35,7 @@ export interface NotificationHub {
   push(recipientId: string, notification: Notification): Promise<void>;
   /** Every socket gets a close frame with `code`; used on shutdown (1001). */
   closeAll(code: number, reason: string): void;
-  stats(): { sockets: number; users: number };
+  stats(): { sockets: number; users: number; bufferedBytes: number };
   connectionsOf(userId: string): readonly Connection[];
   stop(): void;
 }
@@ -117,7 +117,12 @@ export function createNotificationHub(options: HubOptions): NotificationHub {
         for (const connection of [...connections]) connection.close(code, reason);
       }
     },
-    stats: () => ({ sockets: count, users: byUser.size }),
+    stats() {
+      let bufferedBytes = 0;
+      for (const connections of byUser.values())
+        for (const c of connections) bufferedBytes += c.bufferedBytes;
+      return { sockets: count, users: byUser.size, bufferedBytes };
+    },
     connectionsOf: (userId) => [...(byUser.get(userId) ?? [])],
     stop() {
       clearInterval(pinger);
