@@ -42,17 +42,13 @@ describe('the projector runner (real PostgreSQL)', () => {
 
   it('given events of an unknown type and a newer schema version, when projected, then they are skipped and counted and later events still apply', async () => {
     const task = await scenario(h).task(await scenario(h).project(alice), alice, { title: 'before' });
-    await h.eventStore.appendToStream(
-      taskStream(task.id),
-      [
-        { id: randomUUID(), type: 'TaskArchived', data: { taskId: task.id }, metadata: meta(1) },
-        { id: randomUUID(), type: 'TaskRenamed', data: { taskId: task.id, title: 'v9' }, metadata: meta(9) },
-      ],
-      { expectedRevision: 'any' },
-    );
+    await h.appendRaw(taskStream(task.id), [
+      { id: randomUUID(), type: 'TaskArchived', data: { taskId: task.id }, metadata: meta(1) },
+      { id: randomUUID(), type: 'TaskRenamed', data: { taskId: task.id, title: 'v9' }, metadata: meta(9) },
+    ]);
     const after = await scenario(h).user('Carol');
     const projector = await h.startProjector();
-    await projector.waitFor((await h.eventStore.headPosition())!);
+    await projector.waitFor(h.lastPosition()!);
     await projector.stop();
 
     expect(projector.stats().skipped).toBe(2);
@@ -114,7 +110,7 @@ describe('the projector runner (real PostgreSQL)', () => {
   it('given two projectors running at once on one schema, when both catch up, then every effect is applied once', async () => {
     const schema = 'read_twice';
     await h.sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; ${readModelDdl(schema)}`);
-    const head = (await h.eventStore.headPosition())!;
+    const head = h.lastPosition()!;
     const [one, two] = await Promise.all([
       h.startProjector({ schema, migrate: false, maxBatchSize: 5 }),
       h.startProjector({ schema, migrate: false, maxBatchSize: 5 }),
@@ -133,10 +129,10 @@ describe('the projector runner (real PostgreSQL)', () => {
     const given = scenario(h);
     const before = await given.user('Dave');
     const bad = randomUUID();
-    await h.eventStore.appendToStream(
+    await h.appendRaw(
       taskStream(randomUUID()),
       [{ id: bad, type: 'TaskCreated', data: { taskId: 'not-a-uuid' }, metadata: meta(1) }],
-      { expectedRevision: 'no_stream' },
+      'no_stream',
     );
     const later = await given.user('Erin');
     const projector = await h.startProjector();
@@ -150,9 +146,7 @@ describe('the projector runner (real PostgreSQL)', () => {
     expect((error as Error).message).toMatch(/TaskCreated.*does not match/);
     expect((await h.sql.query('SELECT 1 FROM read.users WHERE id = $1', [before.id])).rowCount).toBe(1);
     expect((await h.sql.query('SELECT 1 FROM read.users WHERE id = $1', [later.id])).rowCount).toBe(0);
-    await expect(projector.waitFor((await h.eventStore.headPosition())!)).rejects.toThrow(
-      ProjectorHaltedError,
-    );
+    await expect(projector.waitFor(h.lastPosition()!)).rejects.toThrow(ProjectorHaltedError);
   });
 });
 

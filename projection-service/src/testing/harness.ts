@@ -6,6 +6,8 @@ import {
   createPostgresEventStore,
   type EventStore,
   type ExpectedRevision,
+  type NewEvent,
+  type Position,
 } from '@taskflow/platform/eventstore';
 import { createPgSqlClient, type SqlClient } from '@taskflow/platform/sql';
 import { createTestDatabase, type TestDatabase } from '@taskflow/platform/testing';
@@ -21,13 +23,20 @@ export interface Harness {
   sql: SqlClient;
   eventStore: EventStore;
   logger: Logger;
+  /** Appends raw events (any type, data, schema version), as a foreign or buggy writer might. */
+  appendRaw(streamId: string, events: NewEvent[], expectedRevision?: ExpectedRevision): Promise<AppendResult>;
   append(
     streamId: string,
     events: DomainEvent[],
     options?: { actor?: string | null; occurredAt?: string; expectedRevision?: ExpectedRevision },
   ): Promise<AppendResult>;
-  /** Starts a projector, waits until its checkpoint reaches the store's head, stops it. */
+  /**
+   * Starts a projector, waits until its checkpoint reaches the last event this harness appended
+   * (the store's head can lag behind it while another transaction in the cluster is open), stops it.
+   */
   catchUp(options?: Partial<ProjectorDeps>): Promise<void>;
+  /** The position of the newest event this harness appended. */
+  lastPosition(): Position | null;
   startProjector(options?: Partial<ProjectorDeps>): Promise<ProjectorHandle>;
   close(): Promise<void>;
 }
@@ -40,15 +49,28 @@ export async function createHarness(prefix = 'projection'): Promise<Harness> {
   const logger = createLogger('projection-test', 'silent');
   const start = (options: Partial<ProjectorDeps> = {}) =>
     startProjector({ sql, eventStore, logger, ...options });
+  let lastAppended: Position | null = null;
+  const appendRaw = async (
+    streamId: string,
+    events: NewEvent[],
+    expectedRevision: ExpectedRevision = 'any',
+  ) => {
+    const result = await eventStore.appendToStream(streamId, events, { expectedRevision });
+    if (lastAppended === null || eventStore.comparePositions(result.position, lastAppended) > 0) {
+      lastAppended = result.position;
+    }
+    return result;
+  };
 
   return {
     db,
     sql,
     eventStore,
     logger,
+    appendRaw,
     append(streamId, events, options = {}) {
       const occurredAt = options.occurredAt ?? new Date().toISOString();
-      return eventStore.appendToStream(
+      return appendRaw(
         streamId,
         events.map((event) => ({
           id: randomUUID(),
@@ -63,11 +85,11 @@ export async function createHarness(prefix = 'projection'): Promise<Harness> {
             schemaVersion: event.schemaVersion,
           },
         })),
-        { expectedRevision: options.expectedRevision ?? 'any' },
+        options.expectedRevision ?? 'any',
       );
     },
     async catchUp(options = {}) {
-      const head = await eventStore.headPosition();
+      const head = lastAppended ?? (await eventStore.headPosition());
       const projector = await start(options);
       try {
         if (head !== null) await projector.waitFor(head);
@@ -76,6 +98,7 @@ export async function createHarness(prefix = 'projection'): Promise<Harness> {
       }
     },
     startProjector: start,
+    lastPosition: () => lastAppended,
     async close() {
       await eventStore.close();
       await sql.close();

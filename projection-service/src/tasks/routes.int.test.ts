@@ -1,0 +1,347 @@
+import { makeEvent, type Task, type TaskPage, taskStream } from '@taskflow/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../testing/app.ts';
+import { createHarness, type Harness } from '../testing/harness.ts';
+import { scenario, type TestTask, type TestUser } from '../testing/scenario.ts';
+
+describe('GET /api/tasks and /api/tasks/{id} (real PostgreSQL)', () => {
+  let h: Harness;
+  let t: TestApp;
+  let alice: TestUser;
+  let bob: TestUser;
+  let mallory: TestUser;
+  let projectA: string;
+  let projectB: string;
+  let secret: TestTask;
+  const tasks: TestTask[] = [];
+
+  beforeAll(async () => {
+    h = await createHarness();
+    const given = scenario(h);
+    alice = await given.user('Alice');
+    bob = await given.user('Bob');
+    mallory = await given.user('Mallory');
+    projectA = await given.project(alice, 'A');
+    projectB = await given.project(alice, 'B');
+    await given.addMember(projectA, bob, 'member', alice);
+    const spec = [
+      {
+        title: 'Fix login page',
+        priority: 'urgent',
+        deadline: '2030-01-05T00:00:00.000Z',
+        assignee: bob,
+        project: projectA,
+      },
+      {
+        title: 'Write release notes',
+        priority: 'low',
+        deadline: null,
+        assignee: undefined,
+        project: projectA,
+      },
+      {
+        title: 'Migrate the database',
+        priority: 'high',
+        deadline: '2030-01-02T00:00:00.000Z',
+        assignee: alice,
+        project: projectA,
+      },
+      {
+        title: 'Design login flow',
+        priority: 'medium',
+        deadline: '2030-01-09T00:00:00.000Z',
+        assignee: bob,
+        project: projectA,
+      },
+      {
+        title: 'Budget',
+        priority: 'high',
+        deadline: '2030-01-03T00:00:00.000Z',
+        assignee: alice,
+        project: projectB,
+      },
+    ] as const;
+    for (const [i, s] of spec.entries()) {
+      tasks.push(
+        await given.task(s.project, alice, {
+          title: s.title,
+          description: i === 1 ? 'mention the login fix' : '',
+          priority: s.priority,
+          deadline: s.deadline,
+          ...(s.assignee ? { assignee: s.assignee } : {}),
+          occurredAt: `2029-12-0${i + 1}T00:00:00.000Z`,
+        }),
+      );
+    }
+    await given.moveTask(tasks[0]!, 'in_progress', bob, '2029-12-20T00:00:00.000Z');
+    await given.moveTask(tasks[3]!, 'blocked', bob, '2029-12-21T00:00:00.000Z');
+    const other = await given.project(mallory, 'Secret');
+    secret = await given.task(other, mallory, { title: 'Secret plan' });
+    await h.catchUp();
+    t = await createTestApp(h);
+  });
+  afterAll(async () => {
+    await t.app.close();
+    await h.close();
+  });
+
+  const titles = async (query: string, as: TestUser = alice) => {
+    const response = await t.get(`/api/tasks${query}`, as);
+    expect(response.statusCode, response.body).toBe(200);
+    return (response.json() as TaskPage).items.map((task) => task.title);
+  };
+
+  it('given tasks in the caller’s projects and elsewhere, when listing, then only the caller’s are returned, newest first', async () => {
+    expect(await titles('')).toEqual([
+      'Budget',
+      'Design login flow',
+      'Migrate the database',
+      'Write release notes',
+      'Fix login page',
+    ]);
+    expect(await titles('', bob)).toEqual([
+      'Design login flow',
+      'Migrate the database',
+      'Write release notes',
+      'Fix login page',
+    ]);
+    expect(await titles('', mallory)).toEqual(['Secret plan']);
+  });
+
+  it('when filtering by project, assignee, status, deadline range and text, then each filter narrows the list', async () => {
+    expect(await titles(`?projectId=${projectB}`)).toEqual(['Budget']);
+    expect(await titles('?assignee=me', bob)).toEqual(['Design login flow', 'Fix login page']);
+    expect(await titles(`?assignee=${alice.id}&sort=createdAt`)).toEqual(['Migrate the database', 'Budget']);
+    expect(await titles('?status=in_progress,blocked&sort=createdAt')).toEqual([
+      'Fix login page',
+      'Design login flow',
+    ]);
+    expect(await titles('?status=todo&sort=createdAt')).toEqual([
+      'Write release notes',
+      'Migrate the database',
+      'Budget',
+    ]);
+    expect(await titles('?deadlineBefore=2030-01-04T00:00:00Z&sort=deadline')).toEqual([
+      'Migrate the database',
+      'Budget',
+    ]);
+    expect(await titles('?deadlineAfter=2030-01-04T00:00:00%2B01:00&sort=deadline')).toEqual([
+      'Fix login page',
+      'Design login flow',
+    ]);
+    expect(await titles('?q=login&sort=createdAt')).toEqual([
+      'Fix login page',
+      'Write release notes',
+      'Design login flow',
+    ]);
+    expect(await titles('?q=%22login%20flow%22')).toEqual(['Design login flow']);
+    expect(await titles('?q=login%20-fix')).toEqual(['Design login flow']);
+    expect(await titles(`?projectId=${secret.projectId}`)).toEqual([]);
+  });
+
+  it('when sorting by each key in both directions, then the order follows the key with ties broken by id', async () => {
+    const byPriority = await titles('?sort=priority');
+    expect(byPriority.slice(0, 2)).toEqual(['Write release notes', 'Design login flow']);
+    expect(byPriority.slice(2, 4).sort()).toEqual(['Budget', 'Migrate the database']);
+    expect(byPriority[4]).toBe('Fix login page');
+    expect(await titles('?sort=-priority')).toEqual([...byPriority].reverse());
+    expect((await titles('?sort=-priority'))[0]).toBe('Fix login page');
+    expect(await titles('?sort=deadline')).toEqual([
+      'Migrate the database',
+      'Budget',
+      'Fix login page',
+      'Design login flow',
+      'Write release notes',
+    ]);
+    expect(await titles('?sort=-deadline')).toEqual([
+      'Write release notes',
+      'Design login flow',
+      'Fix login page',
+      'Budget',
+      'Migrate the database',
+    ]);
+    expect(await titles('?sort=-updatedAt')).toEqual([
+      'Design login flow',
+      'Fix login page',
+      'Budget',
+      'Migrate the database',
+      'Write release notes',
+    ]);
+    expect(await titles('?sort=createdAt')).toEqual([
+      'Fix login page',
+      'Write release notes',
+      'Migrate the database',
+      'Design login flow',
+      'Budget',
+    ]);
+  });
+
+  it('given a page size of 2, when following nextCursor, then every task comes exactly once and the last page says so', async () => {
+    for (const sort of ['createdAt', '-updatedAt', 'deadline', '-deadline', 'priority', '-priority']) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = `?sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+        const page = (await t.get(`/api/tasks${query}`, alice)).json() as TaskPage;
+        seen.push(...page.items.map((task) => task.title));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen, sort).toEqual(await titles(`?sort=${sort}`));
+    }
+  });
+
+  it('given a client paging while tasks are inserted, when it follows the cursor, then it sees every original task once and none shifts', async () => {
+    const given = scenario(h);
+    const project = await given.project(alice, 'Busy');
+    const originals: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      originals.push(
+        (
+          await given.task(project, alice, {
+            title: `orig ${i}`,
+            occurredAt: `2031-01-01T00:00:${String(10 + i * 2)}.000Z`,
+          })
+        ).id,
+      );
+    }
+    await h.catchUp();
+    const projector = await h.startProjector();
+    try {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let inserted = 0;
+      do {
+        const page = (
+          await t.get(
+            `/api/tasks?projectId=${project}&sort=createdAt&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+            alice,
+          )
+        ).json() as TaskPage;
+        seen.push(...page.items.map((task) => task.id));
+        cursor = page.nextCursor;
+        // Concurrent inserts both before and after the cursor, and visible to the next page.
+        const early = await given.task(project, alice, {
+          title: `new early ${inserted}`,
+          occurredAt: `2031-01-01T00:00:0${inserted}.000Z`,
+        });
+        const late = await given.task(project, alice, {
+          title: `new late ${inserted}`,
+          occurredAt: `2031-01-01T00:01:0${inserted}.000Z`,
+        });
+        inserted += 1;
+        await projector.waitFor(late.result.position);
+        void early;
+      } while (cursor);
+      const originalsSeen = seen.filter((id) => originals.includes(id));
+      expect(originalsSeen).toEqual(originals);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.length).toBeGreaterThan(originals.length);
+    } finally {
+      await projector.stop();
+    }
+  });
+
+  it('given bad query parameters, when listing, then 400 problem+json names each one', async () => {
+    const cases: [string, string][] = [
+      ['?status=todo,nope', 'querystring.status'],
+      ['?sort=title', 'querystring.sort'],
+      ['?limit=101', 'querystring.limit'],
+      ['?limit=0', 'querystring.limit'],
+      ['?assignee=someone', 'querystring.assignee'],
+      ['?deadlineBefore=tomorrow', 'querystring.deadlineBefore'],
+      ['?projectId=42', 'querystring.projectId'],
+      ['?colour=red', 'querystring.colour'],
+      ['?cursor=bm90LWEtY3Vyc29y', 'querystring.cursor'],
+    ];
+    for (const [query, path] of cases) {
+      const response = await t.get(`/api/tasks${query}`, alice);
+      expect(response.statusCode, query).toBe(400);
+      expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+      const paths = (response.json() as { errors: { path: string }[] }).errors.map((e) => e.path);
+      expect(
+        paths.some((p) => p === path || p.startsWith(`${path}.`)),
+        `${query}: ${paths}`,
+      ).toBe(true);
+    }
+    const page = (await t.get('/api/tasks?limit=1&sort=createdAt', alice)).json() as TaskPage;
+    const mismatched = await t.get(`/api/tasks?sort=-priority&cursor=${page.nextCursor}`, alice);
+    expect(mismatched.statusCode).toBe(400);
+  });
+
+  it('given no token or a bad one, when listing, then 401', async () => {
+    expect((await t.get('/api/tasks', null)).statusCode).toBe(401);
+    expect((await t.get('/api/tasks', null, { authorization: 'Bearer nope' })).statusCode).toBe(401);
+  });
+
+  it('given a visible task, when fetched, then it comes with its revision as ETag and If-None-Match gives 304', async () => {
+    const response = await t.get(`/api/tasks/${tasks[0]!.id}`, bob);
+    expect(response.statusCode).toBe(200);
+    const task = response.json() as Task;
+    expect(task).toMatchObject({
+      id: tasks[0]!.id,
+      title: 'Fix login page',
+      status: 'in_progress',
+      revision: 2,
+      assigneeId: bob.id,
+    });
+    expect(response.headers.etag).toBe('"2"');
+    const again = await t.get(`/api/tasks/${tasks[0]!.id}`, bob, { 'if-none-match': '"2"' });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+  });
+
+  it('given a task in a project the caller is not in, or an unknown id, when fetched, then 404; a malformed id is 400', async () => {
+    expect((await t.get(`/api/tasks/${secret.id}`, alice)).statusCode).toBe(404);
+    expect((await t.get(`/api/tasks/${tasks[4]!.id}`, bob)).statusCode).toBe(404);
+    expect((await t.get(`/api/tasks/${crypto.randomUUID()}`, alice)).statusCode).toBe(404);
+    expect((await t.get('/api/tasks/not-a-uuid', alice)).statusCode).toBe(400);
+  });
+
+  it('given a task edited over time, when asked at a revision or a time, then it is folded from its events as it was then', async () => {
+    const task = await scenario(h).task(projectA, alice, {
+      title: 'Old title',
+      occurredAt: '2032-01-01T00:00:00.000Z',
+    });
+    await h.append(
+      taskStream(task.id),
+      [makeEvent('TaskRenamed', { taskId: task.id, projectId: projectA, title: 'New title' })],
+      {
+        occurredAt: '2032-01-02T00:00:00.000Z',
+      },
+    );
+    await h.append(
+      taskStream(task.id),
+      [makeEvent('TaskPrioritised', { taskId: task.id, projectId: projectA, priority: 'urgent' })],
+      {
+        occurredAt: '2032-01-03T00:00:00.000Z',
+      },
+    );
+    await h.catchUp();
+    const at = async (query: string) => t.get(`/api/tasks/${task.id}${query}`, alice);
+
+    const r0 = await at('?revision=0');
+    expect(r0.json()).toMatchObject({ title: 'Old title', priority: 'medium', revision: 0 });
+    expect(r0.headers.etag).toBe('"0"');
+    expect((await at('?revision=1')).json()).toMatchObject({
+      title: 'New title',
+      priority: 'medium',
+      revision: 1,
+    });
+    expect((await at('?asOf=2032-01-02T12:00:00Z')).json()).toMatchObject({
+      title: 'New title',
+      revision: 1,
+      updatedAt: '2032-01-02T00:00:00.000Z',
+    });
+    expect((await at('?asOf=2032-01-01T00:00:00.000Z')).json()).toMatchObject({
+      title: 'Old title',
+      revision: 0,
+    });
+    // The fold of the whole stream is exactly the projected row: one piece of code.
+    expect((await at('?revision=2')).json()).toEqual((await at('')).json());
+    expect((await at('?revision=3')).statusCode).toBe(404);
+    expect((await at('?asOf=2031-12-31T00:00:00Z')).statusCode).toBe(404);
+    expect((await at('?revision=1&asOf=2032-01-02T12:00:00Z')).statusCode).toBe(400);
+    expect((await at('?revision=-1')).statusCode).toBe(400);
+    expect((await t.get(`/api/tasks/${secret.id}?revision=0`, alice)).statusCode).toBe(404);
+  });
+});
