@@ -10,7 +10,12 @@ describe('command-service smoke', () => {
 
   it('registers, logs in, creates a project and a task, patches it', async () => {
     const ada = await registerAndLogin(h.app, 'Ada');
-    const project = await h.app.inject({ method: 'POST', url: '/api/projects', headers: ada.auth, payload: { name: 'Apollo' } });
+    const project = await h.app.inject({
+      method: 'POST',
+      url: '/api/projects',
+      headers: ada.auth,
+      payload: { name: 'Apollo' },
+    });
     expect(project.statusCode).toBe(201);
     const task = await h.app.inject({
       method: 'POST',

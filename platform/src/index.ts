@@ -4,6 +4,6 @@ export * from './http/errors.ts';
 export * from './http/health.ts';
 export * from './http/problem.ts';
 export * from './http/server.ts';
+export * from './kafka/index.ts';
 export * from './logging/index.ts';
 export * from './runtime/index.ts';
-export * from './kafka/index.ts';

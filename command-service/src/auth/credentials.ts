@@ -34,11 +34,20 @@ export async function saveCredentials(
      VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (user_id) DO UPDATE
        SET email = EXCLUDED.email, name = EXCLUDED.name, password_hash = EXCLUDED.password_hash`,
-    [credentials.userId, credentials.emailNormalised, credentials.email, credentials.name, credentials.passwordHash],
+    [
+      credentials.userId,
+      credentials.emailNormalised,
+      credentials.email,
+      credentials.name,
+      credentials.passwordHash,
+    ],
   );
 }
 
-export async function findCredentialsByEmail(sql: SqlQueryable, emailNormalised: string): Promise<Credentials | null> {
+export async function findCredentialsByEmail(
+  sql: SqlQueryable,
+  emailNormalised: string,
+): Promise<Credentials | null> {
   const { rows } = await sql.query<CredentialsRow>(
     'SELECT user_id, email, name, password_hash FROM command.credentials WHERE email_normalised = $1',
     [emailNormalised],

@@ -13,12 +13,7 @@ export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
 
-async function insertToken(
-  sql: SqlQueryable,
-  userId: string,
-  familyId: string,
-  now: Date,
-): Promise<string> {
+async function insertToken(sql: SqlQueryable, userId: string, familyId: string, now: Date): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000);
   await sql.query(

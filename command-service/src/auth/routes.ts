@@ -5,8 +5,8 @@ import {
   makeEvent,
   normaliseEmail,
   RefreshBody,
-  RegisteredUser,
   RegisterBody,
+  RegisteredUser,
   TokenPair,
   userStream,
 } from '@taskflow/contracts';
@@ -74,7 +74,13 @@ export async function authRoutes(root: FastifyInstance, deps: FeatureDeps): Prom
       const email = normaliseEmail(request.body.email);
       const passwordHash = await hasher.hash(request.body.password);
       const userId = await reserveEmail(email, entityIdFor(context.commandId, 'user'), context);
-      await saveCredentials(sql, { userId, email, emailNormalised: email, name: request.body.name, passwordHash });
+      await saveCredentials(sql, {
+        userId,
+        email,
+        emailNormalised: email,
+        name: request.body.name,
+        passwordHash,
+      });
       await runCommand({
         store: eventStore,
         streamId: userStream(userId),
@@ -88,7 +94,10 @@ export async function authRoutes(root: FastifyInstance, deps: FeatureDeps): Prom
         },
         context: { ...context, actor: userId },
       });
-      return reply.code(201).header('location', '/api/users/me').send({ id: userId, name: request.body.name, email });
+      return reply
+        .code(201)
+        .header('location', '/api/users/me')
+        .send({ id: userId, name: request.body.name, email });
     },
   );
 
@@ -130,4 +139,3 @@ export async function authRoutes(root: FastifyInstance, deps: FeatureDeps): Prom
     },
   );
 }
-

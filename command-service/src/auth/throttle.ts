@@ -7,7 +7,11 @@ export interface LoginThrottleSettings {
   windowSeconds: number;
 }
 
-export const DEFAULT_LOGIN_THROTTLE: LoginThrottleSettings = { perEmail: 5, perAddress: 30, windowSeconds: 60 };
+export const DEFAULT_LOGIN_THROTTLE: LoginThrottleSettings = {
+  perEmail: 5,
+  perAddress: 30,
+  windowSeconds: 60,
+};
 
 /**
  * Brute-force brakes for login: failed attempts per email (guessing one account's password)

@@ -72,7 +72,8 @@ export const idempotencyPlugin = fp<{ sql: SqlClient }>(
       }
       if (stored.status_code === IN_FLIGHT) {
         const age = Date.now() - new Date(stored.created_at).getTime();
-        if (age < STALE_RESERVATION_MS) throw new ConflictError('A request with this Idempotency-Key is in progress');
+        if (age < STALE_RESERVATION_MS)
+          throw new ConflictError('A request with this Idempotency-Key is in progress');
         request.idempotency = { key: header, scope };
         return;
       }

@@ -53,7 +53,13 @@ export async function projectRoutes(root: FastifyInstance, deps: FeatureDeps): P
         store,
         streamId: projectStream(projectId),
         decider: projectDecider,
-        command: { type: 'CreateProject', projectId, ...request.body, actor: actorOf(request), now: context.now },
+        command: {
+          type: 'CreateProject',
+          projectId,
+          ...request.body,
+          actor: actorOf(request),
+          now: context.now,
+        },
         context,
       });
       reply.code(201).header('location', `/api/projects/${projectId}`);
@@ -72,7 +78,14 @@ export async function projectRoutes(root: FastifyInstance, deps: FeatureDeps): P
         store,
         streamId: projectStream(projectId),
         decider: projectDecider,
-        command: { type: 'AddMember', projectId, userId, role: request.body.role, actor: actorOf(request), now: context.now },
+        command: {
+          type: 'AddMember',
+          projectId,
+          userId,
+          role: request.body.role,
+          actor: actorOf(request),
+          now: context.now,
+        },
         context,
         expectedRevision: expectedRevisionFrom(request),
       });
@@ -83,7 +96,15 @@ export async function projectRoutes(root: FastifyInstance, deps: FeatureDeps): P
 
   app.patch(
     '/api/projects/:id/members/:userId',
-    { schema: { tags, security, params: MemberParams, body: ChangeMemberRoleBody, response: { 200: CommandAccepted } } },
+    {
+      schema: {
+        tags,
+        security,
+        params: MemberParams,
+        body: ChangeMemberRoleBody,
+        response: { 200: CommandAccepted },
+      },
+    },
     async (request, reply) => {
       const context = commandContextFor(request, deps.clock());
       const { id: projectId, userId } = request.params;
@@ -91,7 +112,14 @@ export async function projectRoutes(root: FastifyInstance, deps: FeatureDeps): P
         store,
         streamId: projectStream(projectId),
         decider: projectDecider,
-        command: { type: 'ChangeMemberRole', projectId, userId, role: request.body.role, actor: actorOf(request), now: context.now },
+        command: {
+          type: 'ChangeMemberRole',
+          projectId,
+          userId,
+          role: request.body.role,
+          actor: actorOf(request),
+          now: context.now,
+        },
         context,
         expectedRevision: expectedRevisionFrom(request),
       });
@@ -114,7 +142,10 @@ export async function projectRoutes(root: FastifyInstance, deps: FeatureDeps): P
         expectedRevision: expectedRevisionFrom(request),
       });
       accepted(reply, projectId, outcome);
-      return reply.code(204).header('x-position', outcome.position ?? '').send(null);
+      return reply
+        .code(204)
+        .header('x-position', outcome.position ?? '')
+        .send(null);
     },
   );
 }

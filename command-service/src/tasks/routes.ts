@@ -52,7 +52,14 @@ export async function taskRoutes(root: FastifyInstance, deps: FeatureDeps): Prom
         store,
         streamId: taskStream(taskId),
         decider: taskDecider,
-        command: { type: 'CreateTask', taskId, ...request.body, actor: actorOf(request), project, now: context.now },
+        command: {
+          type: 'CreateTask',
+          taskId,
+          ...request.body,
+          actor: actorOf(request),
+          project,
+          now: context.now,
+        },
         context,
       });
       reply.code(201).header('location', `/api/tasks/${taskId}`);
@@ -74,7 +81,14 @@ export async function taskRoutes(root: FastifyInstance, deps: FeatureDeps): Prom
         store,
         streamId: taskStream(taskId),
         decider: taskDecider,
-        command: { type: 'UpdateTask', taskId, changes: request.body, actor: actorOf(request), project, now: context.now },
+        command: {
+          type: 'UpdateTask',
+          taskId,
+          changes: request.body,
+          actor: actorOf(request),
+          project,
+          now: context.now,
+        },
         context,
         expectedRevision: expectedRevisionFrom(request),
       });

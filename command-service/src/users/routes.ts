@@ -13,7 +13,12 @@ export async function userRoutes(root: FastifyInstance, deps: FeatureDeps): Prom
     '/api/users/me/preferences',
     {
       onRequest: app.requireUser,
-      schema: { tags: ['users'], security: [{ bearer: [] }], body: PreferencesBody, response: { 200: CommandAccepted } },
+      schema: {
+        tags: ['users'],
+        security: [{ bearer: [] }],
+        body: PreferencesBody,
+        response: { 200: CommandAccepted },
+      },
     },
     async (request, reply) => {
       const userId = request.user.userId;
