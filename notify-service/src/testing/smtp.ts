@@ -7,8 +7,9 @@ export interface ReceivedEmail {
   to: string[];
   raw: string;
   headers: Map<string, string>;
-  /** The decoded text of every quoted-printable / plain part, for content assertions. */
-  body: string;
+  /** The decoded text/plain and text/html parts. */
+  text: string;
+  html: string;
 }
 
 export interface Reply {
@@ -72,7 +73,8 @@ export async function startTestSmtp(): Promise<TestSmtp> {
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
           raw,
           headers: parseHeaders(raw),
-          body: decodeQuotedPrintable(raw.slice(raw.indexOf('\r\n\r\n') + 4)),
+          text: partOf(raw, 'text/plain'),
+          html: partOf(raw, 'text/html'),
         });
         callback();
       });
@@ -113,6 +115,19 @@ export function parseHeaders(raw: string): Map<string, string> {
     if (colon > 0) headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
   }
   return headers;
+}
+
+/** The decoded body of the first MIME part of `type` (multipart/alternative as nodemailer writes it). */
+function partOf(raw: string, type: string): string {
+  for (const part of raw.split(/\r\n--[^\r\n]+\r\n/)) {
+    const headers = parseHeaders(part);
+    if (!headers.get('content-type')?.startsWith(type)) continue;
+    const body = part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n--[^\r\n]*--\s*$/, '');
+    const encoding = headers.get('content-transfer-encoding');
+    if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+    return encoding === 'quoted-printable' ? decodeQuotedPrintable(body) : body;
+  }
+  return '';
 }
 
 function decodeQuotedPrintable(text: string): string {
