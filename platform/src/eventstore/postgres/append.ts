@@ -59,32 +59,50 @@ export function interpretAppend(streamId: string, expected: ExpectedRevision, ro
 }
 
 /**
- * Sends the cross-process wake-up after appends, at most one in flight: appends that finish
- * meanwhile share the next one. A lost wake-up only delays subscribers until their next poll.
+ * Sends the cross-process wake-up after appends: at most one in flight and at most one per
+ * `minIntervalMs`; appends that finish meanwhile share the next one. Each wake-up is a small
+ * transaction of its own, so sending one per append would cost writers about a fifth of their
+ * throughput. A lost wake-up only delays subscribers until their next poll.
  */
-export function createWakeUpSender(sql: SqlClient) {
+export function createWakeUpSender(sql: SqlClient, minIntervalMs: number) {
   // It writes nothing, so its commit need not wait for a WAL flush.
   const text = `SELECT set_config('synchronous_commit', 'off', true), pg_notify('${EVENTSTORE_CHANNEL}', '')`;
   let inFlight: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
   let pending = false;
-  const start = (): Promise<void> => {
+  let lastStartedAt = Number.NEGATIVE_INFINITY;
+
+  const fire = () => {
     pending = false;
-    return sql.query(text).then(
-      () => next(),
-      () => next(),
-    );
+    lastStartedAt = performance.now();
+    const done = () => {
+      inFlight = undefined;
+      if (pending) send();
+    };
+    inFlight = sql.query(text).then(done, done);
   };
-  const next = (): Promise<void> | undefined => {
-    inFlight = pending ? start() : undefined;
-    return inFlight;
+  const send = () => {
+    if (inFlight || timer) {
+      pending = true;
+      return;
+    }
+    const wait = lastStartedAt + minIntervalMs - performance.now();
+    if (wait <= 0) return fire();
+    pending = true;
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (pending) send();
+    }, wait);
+    timer.unref();
   };
   return {
-    send(): void {
-      if (inFlight) pending = true;
-      else inFlight = start();
-    },
-    async idle(): Promise<void> {
-      while (inFlight) await inFlight;
+    send,
+    /** Stops scheduling and waits for the wake-up in flight, if any. */
+    async close(): Promise<void> {
+      clearTimeout(timer);
+      timer = undefined;
+      pending = false;
+      await inFlight;
     },
   };
 }

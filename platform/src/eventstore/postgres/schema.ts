@@ -47,63 +47,95 @@ RETURN CASE p_expected
   ELSE p_current IS NOT DISTINCT FROM p_expected::bigint
 END;
 
--- Outcomes: appended | replayed (a retry of an append already recorded: same answer, nothing
--- written) | wrong_expected_revision (stream_revision = current, NULL for no stream) |
--- event_id_taken (some ids are recorded, but not as this same append; event_position then
--- names the stream holding the first of them).
--- Two appends racing for one stream collide on (stream_id, revision); the loser gets a
--- unique violation and the caller retries the call, which then sees the winner.
-CREATE FUNCTION eventstore_append(p_stream_id text, p_expected text, p_events jsonb)
-RETURNS TABLE (outcome text, stream_revision bigint, event_position text)
+-- Called only when some of the events' ids are already recorded: a retry of an append that
+-- already happened (same ids, same place, an expectation that held then) gets the original
+-- answer; anything else is a conflict. event_position names the holding stream for event_id_taken.
+CREATE FUNCTION eventstore_classify_recorded(p_stream_id text, p_expected text, p_events jsonb,
+  OUT outcome text, OUT stream_revision bigint, OUT event_position text)
 LANGUAGE plpgsql AS $fn$
 DECLARE
   v_count bigint := jsonb_array_length(p_events);
-  v_current bigint;
-  v_known_stream text;
-  v_known_revision bigint;
-  v_known_ordinal bigint;
+  v_first_stream text;
+  v_first_revision bigint;
+  v_first_ordinal bigint;
   v_matching bigint;
 BEGIN
-  SELECT e.stream_id, e.revision, p.ordinal INTO v_known_stream, v_known_revision, v_known_ordinal
+  SELECT e.stream_id, e.revision, p.ordinal INTO v_first_stream, v_first_revision, v_first_ordinal
   FROM jsonb_array_elements(p_events) WITH ORDINALITY AS p(event, ordinal)
   JOIN eventstore_events e ON e.event_id = (p.event->>'id')::uuid
   ORDER BY p.ordinal LIMIT 1;
+  SELECT count(*) INTO v_matching
+  FROM jsonb_array_elements(p_events) WITH ORDINALITY AS p(event, ordinal)
+  JOIN eventstore_events e ON e.event_id = (p.event->>'id')::uuid
+  WHERE e.stream_id = p_stream_id AND e.revision = v_first_revision + p.ordinal - 1;
+  IF v_first_ordinal <> 1 OR v_first_stream <> p_stream_id OR v_matching <> v_count THEN
+    outcome := 'event_id_taken';
+    stream_revision := v_first_revision;
+    event_position := v_first_stream;
+  ELSIF eventstore_expectation_met(p_expected, NULLIF(v_first_revision - 1, -1)) THEN
+    SELECT 'replayed', e.revision, eventstore_position(e.transaction_id, e.global_position)
+    INTO outcome, stream_revision, event_position
+    FROM eventstore_events e WHERE e.stream_id = p_stream_id AND e.revision = v_first_revision + v_count - 1;
+  ELSE
+    outcome := 'wrong_expected_revision';
+    SELECT max(e.revision) INTO stream_revision FROM eventstore_events e WHERE e.stream_id = p_stream_id;
+  END IF;
+END;
+$fn$;
 
+-- Outcomes: appended | replayed (nothing written, the first attempt's answer) |
+-- wrong_expected_revision (stream_revision = current, NULL for no stream) | event_id_taken.
+-- Two appends racing for one stream collide on (stream_id, revision); the loser gets a unique
+-- violation and the caller calls again, which then sees the winner. The common case, one
+-- event, avoids set-returning functions: every statement here costs an executor start-up.
+CREATE FUNCTION eventstore_append(p_stream_id text, p_expected text, p_events jsonb,
+  OUT outcome text, OUT stream_revision bigint, OUT event_position text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_single boolean := jsonb_array_length(p_events) = 1;
+  v_current bigint;
+  v_transaction_id xid8;
+  v_global_position bigint;
+BEGIN
+  IF v_single THEN
+    PERFORM FROM eventstore_events e WHERE e.event_id = (p_events->0->>'id')::uuid;
+  ELSE
+    PERFORM FROM eventstore_events e
+    WHERE e.event_id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(p_events) AS x);
+  END IF;
   IF FOUND THEN
-    SELECT count(*) INTO v_matching
-    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS p(event, ordinal)
-    JOIN eventstore_events e ON e.event_id = (p.event->>'id')::uuid
-    WHERE e.stream_id = p_stream_id AND e.revision = v_known_revision + p.ordinal - 1;
-    IF v_known_ordinal <> 1 OR v_known_stream <> p_stream_id OR v_matching <> v_count THEN
-      RETURN QUERY SELECT 'event_id_taken'::text, v_known_revision, v_known_stream;
-      RETURN;
-    END IF;
-    IF eventstore_expectation_met(p_expected, NULLIF(v_known_revision - 1, -1)) THEN
-      RETURN QUERY SELECT 'replayed'::text, e.revision, eventstore_position(e.transaction_id, e.global_position)
-      FROM eventstore_events e
-      WHERE e.stream_id = p_stream_id AND e.revision = v_known_revision + v_count - 1;
-      RETURN;
-    END IF;
+    SELECT r.outcome, r.stream_revision, r.event_position INTO outcome, stream_revision, event_position
+    FROM eventstore_classify_recorded(p_stream_id, p_expected, p_events) AS r;
+    RETURN;
   END IF;
 
   SELECT e.revision INTO v_current FROM eventstore_events e
   WHERE e.stream_id = p_stream_id ORDER BY e.revision DESC LIMIT 1;
-  IF v_known_stream IS NOT NULL OR NOT eventstore_expectation_met(p_expected, v_current) THEN
-    RETURN QUERY SELECT 'wrong_expected_revision'::text, v_current, NULL::text;
+  IF NOT eventstore_expectation_met(p_expected, v_current) THEN
+    outcome := 'wrong_expected_revision';
+    stream_revision := v_current;
     RETURN;
   END IF;
 
-  RETURN QUERY
-  WITH appended AS (
+  IF v_single THEN
     INSERT INTO eventstore_events (stream_id, revision, event_id, event_type, data, metadata)
-    SELECT p_stream_id, coalesce(v_current, -1) + p.ordinal, (p.event->>'id')::uuid, p.event->>'type',
-           p.event->'data', p.event->'metadata'
-    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS p(event, ordinal)
-    ORDER BY p.ordinal
-    RETURNING revision, transaction_id, global_position
-  )
-  SELECT 'appended'::text, a.revision, eventstore_position(a.transaction_id, a.global_position)
-  FROM appended a ORDER BY a.revision DESC LIMIT 1;
+    VALUES (p_stream_id, coalesce(v_current, -1) + 1, (p_events->0->>'id')::uuid, p_events->0->>'type',
+            p_events->0->'data', p_events->0->'metadata')
+    RETURNING revision, transaction_id, global_position INTO stream_revision, v_transaction_id, v_global_position;
+  ELSE
+    WITH appended AS (
+      INSERT INTO eventstore_events (stream_id, revision, event_id, event_type, data, metadata)
+      SELECT p_stream_id, coalesce(v_current, -1) + p.ordinal, (p.event->>'id')::uuid, p.event->>'type',
+             p.event->'data', p.event->'metadata'
+      FROM jsonb_array_elements(p_events) WITH ORDINALITY AS p(event, ordinal)
+      ORDER BY p.ordinal
+      RETURNING revision, transaction_id, global_position
+    )
+    SELECT a.revision, a.transaction_id, a.global_position INTO stream_revision, v_transaction_id, v_global_position
+    FROM appended a ORDER BY a.revision DESC LIMIT 1;
+  END IF;
+  outcome := 'appended';
+  event_position := eventstore_position(v_transaction_id, v_global_position);
 END;
 $fn$;
 `,

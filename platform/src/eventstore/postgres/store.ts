@@ -16,6 +16,8 @@ export interface PostgresEventStoreOptions {
   batchSize?: number;
   /** Longest a live subscription waits without a wake-up (default 500 ms). */
   pollIntervalMs?: number;
+  /** Least time between two wake-ups this store sends to other processes (default 2 ms). */
+  wakeUpIntervalMs?: number;
 }
 
 // Events appear a few milliseconds after a wake-up when an older append is still committing.
@@ -50,7 +52,7 @@ export async function createPostgresEventStore(
   };
   const wake = new WakeSignal();
   const closing = new AbortController();
-  const wakeUps = createWakeUpSender(sql);
+  const wakeUps = createWakeUpSender(sql, options.wakeUpIntervalMs ?? 2);
   let listening: Promise<(() => Promise<void>) | undefined> | undefined;
 
   const ensureListening = () => {
@@ -130,7 +132,7 @@ export async function createPostgresEventStore(
     async close() {
       closing.abort();
       wake.bump();
-      await wakeUps.idle();
+      await wakeUps.close();
       const unlisten = await listening;
       await unlisten?.();
     },
