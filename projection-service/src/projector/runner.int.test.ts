@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { makeEvent, taskStream } from '@taskflow/contracts';
+import { taskStream } from '@taskflow/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../checkpoints/store.ts';
 import { READ_MODELS_CHECKPOINT, readModelDdl } from '../schema.ts';
