@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newEvent, newEvents, uniqueStream } from './contract/fixtures.ts';
+import { newEvent, newEvents, uniqueStream, withDeadline } from './contract/fixtures.ts';
 import { InvalidAppendError } from './errors.ts';
 import type { EventStore } from './port.ts';
 import { decodePosition } from './position.ts';
@@ -168,6 +168,16 @@ describe('PostgreSQL event store: specifics', () => {
       InvalidAppendError,
     );
     expect(await store().readStream(other)).toEqual([]);
+  });
+
+  it('given a live subscription, when its store closes, then the iteration ends without an error', async () => {
+    const closing = await fixture.openStore();
+    const subscriber = collectSubscription(closing);
+    await sleep(100);
+    await closing.close();
+    await expect(
+      withDeadline(subscriber.finished, Date.now() + 2_000, 'the iteration to end'),
+    ).resolves.toBeUndefined();
   });
 
   it('given a fresh database, then the head is null and reading all gives nothing', async () => {

@@ -29,6 +29,11 @@ const BELOW_HORIZON = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())'
 const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM eventstore_events
   WHERE ${BELOW_HORIZON} AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
   ORDER BY transaction_id, global_position LIMIT $3`;
+// One stream needs no horizon: appends to a stream serialise on (stream_id, revision), so its
+// revisions become visible in order, and the write side must see the latest committed state.
+// The positions such reads (and appends) return can be above the horizon, though: they are
+// fine for "is the reader at least this fresh" but a reader should resume only from positions
+// that readAll or a subscription delivered.
 const READ_STREAM_FORWARDS_SQL = `SELECT ${EVENT_COLUMNS} FROM eventstore_events
   WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`;
 const READ_STREAM_BACKWARDS_SQL = `SELECT ${EVENT_COLUMNS} FROM eventstore_events

@@ -32,7 +32,8 @@ export async function* subscribe(
   let heldBackDelay = timing.heldBackRetryMs;
   while (!signal.aborted) {
     const seen = wake.generation;
-    const batch = await source.readAfter(checkpoint, timing.batchSize);
+    const batch = await endQuietlyOnAbort(source.readAfter(checkpoint, timing.batchSize), signal);
+    if (!batch) return;
     for (const event of batch) {
       if (signal.aborted) return;
       yield event;
@@ -43,12 +44,24 @@ export async function* subscribe(
     let timeout = timing.pollIntervalMs;
     // A commit we were told about can sit above the horizon behind an older transaction that
     // sends no wake-up when it ends; re-check soon instead of waiting for the next poll.
-    if (await source.hasHeldBackEvents()) {
+    const heldBack = await endQuietlyOnAbort(source.hasHeldBackEvents(), signal);
+    if (heldBack === undefined) return;
+    if (heldBack) {
       timeout = heldBackDelay;
       heldBackDelay = Math.min(heldBackDelay * 2, timing.pollIntervalMs);
     } else {
       heldBackDelay = timing.heldBackRetryMs;
     }
     await wake.wait(seen, timeout, signal);
+  }
+}
+
+/** A query cut short by closing the store is the end of the subscription, not an error. */
+async function endQuietlyOnAbort<T>(query: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  try {
+    return await query;
+  } catch (error) {
+    if (signal.aborted) return undefined;
+    throw error;
   }
 }

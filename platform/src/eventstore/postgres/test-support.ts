@@ -80,6 +80,8 @@ export function collectSubscription(store: EventStore, options: Omit<SubscribeOp
   })();
   return {
     delivered,
+    /** Settles when the iteration ends by itself. */
+    finished: running,
     events: () => delivered.map((entry) => entry.event),
     async stop() {
       controller.abort();
