@@ -20,6 +20,8 @@ export interface KafkaFeedOptions {
   sessionTimeoutMs?: number;
   /** How long `start` waits for the group join and the first fetch. */
   startTimeoutMs?: number;
+  /** Sees the consumer before it connects (instrumentation: metrics, tests). */
+  instrument?: (consumer: Consumer) => void;
 }
 
 const DEFAULT_RETRY: BackoffPolicy = { baseMs: 200, maxMs: 5_000, maxAttempts: 5 };
@@ -106,6 +108,10 @@ export function createKafkaFeed(options: KafkaFeedOptions): EventFeed {
         allowAutoTopicCreation: false,
       });
       consumer = created;
+      options.instrument?.(created);
+      created.on(created.events.CRASH, (event) => {
+        log.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
+      });
       const ready = attached(created, options.startTimeoutMs ?? 60_000);
       await created.connect();
       await created.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning });
