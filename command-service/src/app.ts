@@ -26,9 +26,6 @@ export interface CommandServiceDeps {
  */
 export async function buildCommandService(app: FastifyInstance, deps: CommandServiceDeps): Promise<void> {
   const clock = deps.clock ?? (() => new Date());
-  // Commands take JSON only (API.md: wrong content type → 415). Fastify parses text/plain by
-  // default, which would turn such a body into a 400 from validation instead.
-  app.removeContentTypeParser('text/plain');
   await app.register(idempotencyPlugin, { sql: deps.sql });
   const shared = { ...deps, clock };
   await app.register(authRoutes, shared);

@@ -109,7 +109,8 @@ export async function runCommand<Command, Event extends DomainEvent, State>(opti
   store: EventStore;
   streamId: string;
   decider: Decider<Command, Event, State>;
-  command: Command | ((state: State) => Command);
+  /** The command, or a function building it from the current state (it may load what it needs). */
+  command: Command | ((state: State) => Command | Promise<Command>);
   context: CommandContext;
   expectedRevision?: number;
 }): Promise<CommandOutcome<State>> {
@@ -121,7 +122,7 @@ export async function runCommand<Command, Event extends DomainEvent, State>(opti
     }
     const command =
       typeof options.command === 'function'
-        ? (options.command as (s: State) => Command)(loaded.state)
+        ? await (options.command as (s: State) => Command | Promise<Command>)(loaded.state)
         : options.command;
     if (options.expectedRevision !== undefined && options.expectedRevision !== loaded.revision) {
       // Someone who may not see (404) or change (403) the aggregate learns nothing from a 412,

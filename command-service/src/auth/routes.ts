@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import {
   emailReservationStream,
   LoginBody,
@@ -33,9 +34,10 @@ export async function authRoutes(root: FastifyInstance, deps: FeatureDeps): Prom
   const throttle = createLoginThrottle(deps.loginThrottle ?? DEFAULT_LOGIN_THROTTLE);
   // Verified against when the email is unknown, so both failures take the same time.
   const decoyHash = await hasher.hash('decoy password that never matches');
+  const signingKey = createPrivateKey(tokens.privateKey);
 
   const tokenPair = async (userId: string, name: string, email: string, refreshToken: string) => ({
-    accessToken: signAccessToken({ userId, name, email }, tokens.privateKey, tokens),
+    accessToken: signAccessToken({ userId, name, email }, signingKey, tokens),
     refreshToken,
     tokenType: 'Bearer' as const,
     expiresIn: tokens.ttlSeconds,
@@ -103,7 +105,7 @@ export async function authRoutes(root: FastifyInstance, deps: FeatureDeps): Prom
 
   app.post(
     '/api/auth/login',
-    { schema: { tags, body: LoginBody, response: { 200: TokenPair } } },
+    { config: { idempotent: false }, schema: { tags, body: LoginBody, response: { 200: TokenPair } } },
     async (request) => {
       const email = normaliseEmail(request.body.email);
       await throttle.admit(email, request.ip);
@@ -121,7 +123,7 @@ export async function authRoutes(root: FastifyInstance, deps: FeatureDeps): Prom
 
   app.post(
     '/api/auth/refresh',
-    { schema: { tags, body: RefreshBody, response: { 200: TokenPair } } },
+    { config: { idempotent: false }, schema: { tags, body: RefreshBody, response: { 200: TokenPair } } },
     async (request) => {
       const { userId, refreshToken } = await rotateRefreshToken(sql, request.body.refreshToken, clock());
       const credentials = await findCredentialsById(sql, userId);
@@ -132,7 +134,7 @@ export async function authRoutes(root: FastifyInstance, deps: FeatureDeps): Prom
 
   app.post(
     '/api/auth/logout',
-    { schema: { tags, body: LogoutBody, response: { 204: z.null() } } },
+    { config: { idempotent: false }, schema: { tags, body: LogoutBody, response: { 204: z.null() } } },
     async (request, reply) => {
       await revokeRefreshToken(sql, request.body.refreshToken, clock());
       return reply.code(204).send(null);

@@ -208,4 +208,33 @@ describe('Idempotency-Key (real PostgreSQL)', () => {
       'headers.idempotency-key',
     ]);
   });
+  it('given login and refresh with an Idempotency-Key, then tokens are never stored or replayed', async () => {
+    const key = `token-${randomUUID()}`;
+    const login = () =>
+      h.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'idempotency-key': key },
+        payload: { email: ada.email, password: ada.password },
+      });
+    const first = await login();
+    const second = await login();
+    expect(first.statusCode).toBe(200);
+    expect(second.statusCode).toBe(200);
+    expect(second.headers['idempotent-replayed']).toBeUndefined();
+    expect(second.json().refreshToken).not.toBe(first.json().refreshToken);
+
+    const refresh = () =>
+      h.app.inject({
+        method: 'POST',
+        url: '/api/auth/refresh',
+        headers: { 'idempotency-key': key },
+        payload: { refreshToken: first.json().refreshToken },
+      });
+    expect((await refresh()).statusCode).toBe(200);
+    // A replay would hand out the stored pair again; a real reuse revokes the family instead.
+    expect((await refresh()).statusCode).toBe(401);
+    const { rows } = await h.sql.query('SELECT 1 FROM command.idempotency WHERE idempotency_key = $1', [key]);
+    expect(rows).toHaveLength(0);
+  });
 });

@@ -15,9 +15,15 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const STALE_RESERVATION_MS = 60_000;
 const IN_FLIGHT = 0;
 
+const RETENTION = '24 hours';
+
 declare module 'fastify' {
   interface FastifyRequest {
     idempotency: { key: string; scope: string } | null;
+  }
+  interface FastifyContextConfig {
+    /** false: the route's responses hold secrets (tokens) and are never stored or replayed. */
+    idempotent?: boolean;
   }
 }
 
@@ -44,6 +50,7 @@ export const idempotencyPlugin = fp<{ sql: SqlClient }>(
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       const header = request.headers['idempotency-key'];
       if (header === undefined || request.method === 'GET' || request.method === 'HEAD') return;
+      if (request.routeOptions.config.idempotent === false) return;
       if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
         throw new ValidationError('Idempotency-Key must be 1-255 visible ASCII characters', {
           errors: [{ path: 'headers.idempotency-key', message: 'invalid' }],
@@ -51,6 +58,12 @@ export const idempotencyPlugin = fp<{ sql: SqlClient }>(
       }
       const scope = scopeOf(request);
       const hash = requestHash(request);
+      // A key is remembered for a day, long enough for any client retry; then it may be reused.
+      await sql.query(
+        `DELETE FROM command.idempotency WHERE user_key = $1 AND idempotency_key = $2
+            AND created_at < now() - interval '${RETENTION}'`,
+        [scope, header],
+      );
       const reserved = await sql.query(
         `INSERT INTO command.idempotency (user_key, idempotency_key, request_hash, status_code, headers, body)
          VALUES ($1, $2, $3, ${IN_FLIGHT}, '{}', 'null') ON CONFLICT DO NOTHING`,

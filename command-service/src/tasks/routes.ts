@@ -76,18 +76,21 @@ export async function taskRoutes(root: FastifyInstance, deps: FeatureDeps): Prom
     async (request, reply) => {
       const context = commandContextFor(request, deps.clock());
       const taskId = request.params.id;
-      const project = await membership(store, await projectOfTask(store, taskId));
       const outcome = await runCommand({
         store,
         streamId: taskStream(taskId),
         decider: taskDecider,
-        command: {
-          type: 'UpdateTask',
-          taskId,
-          changes: request.body,
-          actor: actorOf(request),
-          project,
-          now: context.now,
+        // The task names its project; membership is loaded per attempt, so a retry sees changes.
+        command: async (task) => {
+          if (!task.exists) throw taskNotFound();
+          return {
+            type: 'UpdateTask' as const,
+            taskId,
+            changes: request.body,
+            actor: actorOf(request),
+            project: await membership(store, task.projectId),
+            now: context.now,
+          };
         },
         context,
         expectedRevision: expectedRevisionFrom(request),

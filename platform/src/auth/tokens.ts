@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, timingSafeEqual } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, timingSafeEqual } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { UnauthorizedError } from '../http/errors.ts';
@@ -47,7 +47,7 @@ export function generateSigningKeys(): KeyPairPem {
 
 export function signAccessToken(
   claims: AccessTokenClaims,
-  privateKey: string,
+  privateKey: string | KeyObject,
   settings: TokenSettings & { ttlSeconds: number },
 ): string {
   return jwt.sign({ name: claims.name, email: claims.email, typ: ACCESS_TOKEN_TYPE }, privateKey, {
@@ -62,7 +62,7 @@ export function signAccessToken(
 /** Returns the caller's identity or throws a 401; every service calls this one function. */
 export function verifyAccessToken(
   token: string,
-  publicKey: string,
+  publicKey: string | KeyObject,
   settings: TokenSettings,
 ): AccessTokenClaims {
   let decoded: unknown;

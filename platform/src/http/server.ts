@@ -47,6 +47,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
 
+  // JSON only (API.md: another content type is 415); Fastify would otherwise parse text/plain.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
