@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  type CommandHarness,
+  registerAndLogin,
+  SERVICE_TOKEN,
+  startCommandService,
+  type TestUser,
+} from '../../../command-service/src/testing/harness.ts';
+
+/**
+ * The real command-service (its own harness, on a fresh database of the real PostgreSQL),
+ * listening on a free port, so notify reaches it over HTTP like in production.
+ */
+export interface RunningCommandService {
+  harness: CommandHarness;
+  url: string;
+  serviceToken: string;
+  user(name: string): Promise<TestUser>;
+  /** A project owned by `owner` with `members` added as members. */
+  project(owner: TestUser, members: TestUser[]): Promise<string>;
+  task(
+    owner: TestUser,
+    projectId: string,
+    fields: { assigneeId?: string; deadline?: string; title?: string },
+  ): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startRealCommandService(): Promise<RunningCommandService> {
+  const harness = await startCommandService();
+  const app = harness.app as FastifyInstance;
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const ok = (response: { statusCode: number; body: string }, expected: number) => {
+    if (response.statusCode !== expected) throw new Error(`HTTP ${response.statusCode}: ${response.body}`);
+    return JSON.parse(response.body) as { id: string };
+  };
+  return {
+    harness,
+    url: `http://127.0.0.1:${port}`,
+    serviceToken: SERVICE_TOKEN,
+    user: (name) => registerAndLogin(app, name),
+    async project(owner, members) {
+      const project = ok(
+        await app.inject({
+          method: 'POST',
+          url: '/api/projects',
+          headers: owner.auth,
+          payload: { name: 'Launch' },
+        }),
+        201,
+      );
+      for (const member of members) {
+        ok(
+          await app.inject({
+            method: 'POST',
+            url: `/api/projects/${project.id}/members`,
+            headers: owner.auth,
+            payload: { userId: member.id, role: 'member' },
+          }),
+          201,
+        );
+      }
+      return project.id;
+    },
+    async task(owner, projectId, fields) {
+      const payload = { projectId, title: fields.title ?? 'Write the report', ...fields };
+      return ok(await app.inject({ method: 'POST', url: '/api/tasks', headers: owner.auth, payload }), 201)
+        .id;
+    },
+    close: () => harness.close(),
+  };
+}
