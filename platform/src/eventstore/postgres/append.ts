@@ -2,7 +2,7 @@ import { isUniqueViolation, type SqlClient, type SqlQueryable } from '../../sql/
 import { InvalidAppendError, WrongExpectedRevisionError } from '../errors.ts';
 import type { AppendResult, ExpectedRevision } from '../port.ts';
 import type { ValidatedEvent } from '../validation.ts';
-import { APPEND_SQL, EVENTSTORE_CHANNEL } from './schema.ts';
+import { APPEND_SQL, CLASSIFY_RECORDED_SQL, EVENT_ID_CONSTRAINT, EVENTSTORE_CHANNEL } from './schema.ts';
 
 export interface AppendRow {
   outcome: 'appended' | 'replayed' | 'wrong_expected_revision' | 'event_id_taken';
@@ -36,8 +36,21 @@ export async function callAppend(
       return row;
     } catch (error) {
       if (!isUniqueViolation(error) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
+      if (violatedConstraint(error) === EVENT_ID_CONSTRAINT) {
+        const { rows } = await sql.query<AppendRow>(CLASSIFY_RECORDED_SQL, [streamId, expected, payload]);
+        if (rows[0]) return rows[0];
+      }
     }
   }
+}
+
+function violatedConstraint(error: unknown): string | undefined {
+  return typeof error === 'object' &&
+    error !== null &&
+    'constraint' in error &&
+    typeof error.constraint === 'string'
+    ? error.constraint
+    : undefined;
 }
 
 export function interpretAppend(streamId: string, expected: ExpectedRevision, row: AppendRow): AppendResult {

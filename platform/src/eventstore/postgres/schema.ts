@@ -11,6 +11,11 @@ export const EVENTSTORE_CHANNEL = 'eventstore_appended';
  */
 export const APPEND_SQL =
   'SELECT outcome, stream_revision, event_position FROM eventstore_append($1, $2, $3::jsonb)';
+/** Same parameters; answers an append whose event ids turned out to be recorded already. */
+export const CLASSIFY_RECORDED_SQL =
+  'SELECT outcome, stream_revision, event_position FROM eventstore_classify_recorded($1, $2, $3::jsonb)';
+/** The unique index an append trips when one of its event ids is recorded already. */
+export const EVENT_ID_CONSTRAINT = 'eventstore_events_event_id_key';
 
 export const eventStoreMigrations: readonly Migration[] = [
   {
@@ -86,31 +91,38 @@ $fn$;
 -- Outcomes: appended | replayed (nothing written, the first attempt's answer) |
 -- wrong_expected_revision (stream_revision = current, NULL for no stream) | event_id_taken.
 -- Two appends racing for one stream collide on (stream_id, revision); the loser gets a unique
--- violation and the caller calls again, which then sees the winner. The common case, one
--- event, avoids set-returning functions: every statement here costs an executor start-up.
+-- violation and the caller calls again, which then sees the winner. Every statement here costs
+-- an executor start-up, so the common cases run two: a retried append expecting no_stream or
+-- an exact revision always finds its stream moved on, and only then are its ids looked up;
+-- ids recorded elsewhere trip the unique index (the caller then asks eventstore_classify_recorded).
 CREATE FUNCTION eventstore_append(p_stream_id text, p_expected text, p_events jsonb,
   OUT outcome text, OUT stream_revision bigint, OUT event_position text)
 LANGUAGE plpgsql AS $fn$
 DECLARE
   v_single boolean := jsonb_array_length(p_events) = 1;
+  v_unconditional boolean := p_expected IN ('any', 'stream_exists');
   v_current bigint;
+  v_recorded boolean := false;
   v_transaction_id xid8;
   v_global_position bigint;
 BEGIN
-  IF v_single THEN
-    PERFORM FROM eventstore_events e WHERE e.event_id = (p_events->0->>'id')::uuid;
+  IF v_unconditional AND v_single THEN
+    SELECT (SELECT e.revision FROM eventstore_events e WHERE e.stream_id = p_stream_id ORDER BY e.revision DESC LIMIT 1),
+           EXISTS (SELECT FROM eventstore_events e WHERE e.event_id = (p_events->0->>'id')::uuid)
+    INTO v_current, v_recorded;
   ELSE
-    PERFORM FROM eventstore_events e
-    WHERE e.event_id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(p_events) AS x);
+    SELECT e.revision INTO v_current FROM eventstore_events e
+    WHERE e.stream_id = p_stream_id ORDER BY e.revision DESC LIMIT 1;
+    IF v_unconditional OR NOT eventstore_expectation_met(p_expected, v_current) THEN
+      v_recorded := EXISTS (SELECT FROM eventstore_events e
+        WHERE e.event_id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(p_events) AS x));
+    END IF;
   END IF;
-  IF FOUND THEN
+  IF v_recorded THEN
     SELECT r.outcome, r.stream_revision, r.event_position INTO outcome, stream_revision, event_position
     FROM eventstore_classify_recorded(p_stream_id, p_expected, p_events) AS r;
     RETURN;
   END IF;
-
-  SELECT e.revision INTO v_current FROM eventstore_events e
-  WHERE e.stream_id = p_stream_id ORDER BY e.revision DESC LIMIT 1;
   IF NOT eventstore_expectation_met(p_expected, v_current) THEN
     outcome := 'wrong_expected_revision';
     stream_revision := v_current;
