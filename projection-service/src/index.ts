@@ -6,6 +6,7 @@
 export { CHECKPOINT_CHANNEL, readCheckpoint } from './checkpoints/store.ts';
 export { type ForwarderDeps, type ForwarderHandle, startForwarder } from './forwarder/forwarder.ts';
 export { toKafkaMessage } from './forwarder/messages.ts';
+export { createInProcessReadSide, type InProcessReadSide } from './internal-queries.ts';
 export { LEADER_LOCKS, type Leadership, runAsLeader } from './leader/advisory-lock.ts';
 export { NotificationsAfterQuery } from './notifications/routes.ts';
 export {

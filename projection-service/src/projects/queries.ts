@@ -60,3 +60,12 @@ export async function findVisibleProject(
   );
   return { ...project, members: members.rows };
 }
+
+/** Any project's name (for email texts); internal callers only. */
+export async function findProjectName(ctx: QueryContext, projectId: string): Promise<string | null> {
+  const { rows } = await ctx.sql.query<{ name: string }>(
+    `SELECT name FROM ${ctx.schema}.projects WHERE id = $1`,
+    [projectId],
+  );
+  return rows[0]?.name ?? null;
+}

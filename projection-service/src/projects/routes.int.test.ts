@@ -88,13 +88,22 @@ describe('GET /api/projects and /api/projects/{id} (real PostgreSQL)', () => {
     });
   });
 
-  it('given the service token, when asking whether users are members, then members and non-members are told apart; a user token is refused', async () => {
+  it('given the service token, when asking whether users are members, then members get their role and non-members 404; a user token is refused', async () => {
     const member = await t.get(`/internal/projects/${apollo}/members/${bob.id}`, 'service');
     expect(member.statusCode).toBe(200);
-    expect(member.json()).toEqual({ projectId: apollo, userId: bob.id, isMember: true, role: 'manager' });
+    expect(member.json()).toEqual({ projectId: apollo, userId: bob.id, role: 'manager' });
     const stranger = await t.get(`/internal/projects/${apollo}/members/${mallory.id}`, 'service');
-    expect(stranger.json()).toEqual({ projectId: apollo, userId: mallory.id, isMember: false, role: null });
+    expect(stranger.statusCode).toBe(404);
     expect((await t.get(`/internal/projects/${apollo}/members/${bob.id}`, bob)).statusCode).toBe(403);
     expect((await t.get(`/internal/projects/${apollo}/members/${bob.id}`, null)).statusCode).toBe(401);
+  });
+
+  it('given the service token, when asking for a project’s name, then any project answers; unknown ones are 404', async () => {
+    expect((await t.get(`/internal/projects/${secret}`, 'service')).json()).toEqual({
+      id: secret,
+      name: 'Secret',
+    });
+    expect((await t.get(`/internal/projects/${crypto.randomUUID()}`, 'service')).statusCode).toBe(404);
+    expect((await t.get(`/internal/projects/${secret}`, alice)).statusCode).toBe(403);
   });
 });

@@ -3,7 +3,7 @@ import { NotFoundError } from '@taskflow/platform';
 import { z } from 'zod';
 import { type App, BEARER, NoQuery, type QueryContext } from '../shared/context.ts';
 import { roleIn } from './access.ts';
-import { findVisibleProject, listProjects } from './queries.ts';
+import { findProjectName, findVisibleProject, listProjects } from './queries.ts';
 
 const TAGS = ['projects'];
 
@@ -12,12 +12,10 @@ export const ProjectListQuery = z.strictObject({
   cursor: z.string().min(1).max(512).optional(),
 });
 
-export const MembershipAnswer = z.object({
-  projectId: Uuid,
-  userId: Uuid,
-  isMember: z.boolean(),
-  role: ProjectRole.nullable(),
-});
+/** 200 only for a member: a 404 means "not a member (now)", which callers must treat as no. */
+export const MembershipAnswer = z.object({ projectId: Uuid, userId: Uuid, role: ProjectRole });
+
+export const InternalProject = z.object({ id: Uuid, name: z.string() });
 
 /** GET /api/projects, /api/projects/{id}; internal: is a user a member of a project now. */
 export function registerProjectRoutes(app: App, ctx: QueryContext): void {
@@ -61,7 +59,8 @@ export function registerProjectRoutes(app: App, ctx: QueryContext): void {
     {
       onRequest: app.requireService,
       schema: {
-        summary: 'Whether a user is a member of a project right now (push-time authorization)',
+        summary:
+          'A user’s membership of a project right now (push-time authorization); 404 when not a member',
         tags: ['internal'],
         params: z.strictObject({ id: Uuid, userId: Uuid }),
         querystring: NoQuery,
@@ -71,7 +70,27 @@ export function registerProjectRoutes(app: App, ctx: QueryContext): void {
     async (request) => {
       const { id, userId } = request.params;
       const role = await roleIn(ctx, id, userId);
-      return { projectId: id, userId, isMember: role !== null, role };
+      if (role === null) throw new NotFoundError(`user ${userId} is not a member of project ${id}`);
+      return { projectId: id, userId, role };
+    },
+  );
+
+  app.get(
+    '/internal/projects/:id',
+    {
+      onRequest: app.requireService,
+      schema: {
+        summary: 'Any project’s name (for notification emails)',
+        tags: ['internal'],
+        params: IdParams,
+        querystring: NoQuery,
+        response: { 200: InternalProject },
+      },
+    },
+    async (request) => {
+      const name = await findProjectName(ctx, request.params.id);
+      if (name === null) throw new NotFoundError(`project ${request.params.id} not found`);
+      return { id: request.params.id, name };
     },
   );
 }

@@ -8,7 +8,7 @@ import type { DueReminder } from './deadlines.ts';
 const NOW = '2030-06-01T12:00:00.000Z';
 const inHours = (hours: number) => new Date(Date.parse(NOW) + hours * 3_600_000).toISOString();
 
-describe('GET /internal/deadline-reminders/due (real PostgreSQL)', () => {
+describe('GET /internal/deadline-reminders (real PostgreSQL)', () => {
   let h: Harness;
   let t: TestApp;
   let alice: TestUser;
@@ -67,7 +67,7 @@ describe('GET /internal/deadline-reminders/due (real PostgreSQL)', () => {
   });
 
   it('given tasks around now, when scanned, then only open assigned ones inside a window not yet reminded come, with the window due', async () => {
-    const response = await t.get(`/internal/deadline-reminders/due?now=${NOW}`, 'service');
+    const response = await t.get(`/internal/deadline-reminders?now=${NOW}`, 'service');
     expect(response.statusCode, response.body).toBe(200);
     const body = response.json() as { items: DueReminder[]; scanned: number };
     expect(body.items.map((item) => [item.title, item.window])).toEqual([
@@ -91,7 +91,7 @@ describe('GET /internal/deadline-reminders/due (real PostgreSQL)', () => {
     let cursor: string | null = null;
     do {
       const query: string = `?now=${NOW}&limit=1${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = (await t.get(`/internal/deadline-reminders/due${query}`, 'service')).json() as {
+      const page = (await t.get(`/internal/deadline-reminders${query}`, 'service')).json() as {
         items: DueReminder[];
         nextCursor: string | null;
       };
@@ -102,7 +102,7 @@ describe('GET /internal/deadline-reminders/due (real PostgreSQL)', () => {
   });
 
   it('given a user token or bad input, when scanning, then 403 or 400', async () => {
-    expect((await t.get(`/internal/deadline-reminders/due?now=${NOW}`, alice)).statusCode).toBe(403);
-    expect((await t.get('/internal/deadline-reminders/due?now=soon', 'service')).statusCode).toBe(400);
+    expect((await t.get(`/internal/deadline-reminders?now=${NOW}`, alice)).statusCode).toBe(403);
+    expect((await t.get('/internal/deadline-reminders?now=soon', 'service')).statusCode).toBe(400);
   });
 });

@@ -101,7 +101,7 @@ export async function dueReminders(
 
 export function registerDeadlineRoutes(app: App, ctx: QueryContext): void {
   app.get(
-    '/internal/deadline-reminders/due',
+    '/internal/deadline-reminders',
     {
       onRequest: app.requireService,
       schema: {

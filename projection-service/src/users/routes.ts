@@ -5,7 +5,8 @@ import { type App, BEARER, NoQuery, type QueryContext } from '../shared/context.
 /** What notify-service needs to email someone: where, and whether they want it. */
 export const UserContact = UserProfile;
 
-async function findUser(ctx: QueryContext, userId: string): Promise<UserProfile | null> {
+/** A user's directory entry (name, email, preferences), or null. */
+export async function findUser(ctx: QueryContext, userId: string): Promise<UserProfile | null> {
   const { rows } = await ctx.sql.query<{ id: string; name: string; email: string; preferences: unknown }>(
     `SELECT id, name, email, preferences FROM ${ctx.schema}.users WHERE id = $1`,
     [userId],
