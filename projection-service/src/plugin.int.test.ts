@@ -14,7 +14,7 @@ describe('the projection-service plugin (real PostgreSQL)', () => {
     await h.close();
   });
 
-  it('when the OpenAPI document is fetched, then every query route is described with its parameters', async () => {
+  it('when the OpenAPI document is fetched, then every public query route is described with its parameters and no internal route shows', async () => {
     const response = await t.get('/api/openapi.json', null);
     expect(response.statusCode, response.body).toBe(200);
     const doc = response.json() as { paths: Record<string, { get?: { parameters?: { name: string }[] } }> };
@@ -31,8 +31,18 @@ describe('the projection-service plugin (real PostgreSQL)', () => {
       expect(doc.paths[path]?.get, path).toBeDefined();
     }
     const taskParams = doc.paths['/api/tasks']!.get!.parameters!.map((p) => p.name);
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/internal'))).toEqual([]);
     expect(taskParams).toEqual(
-      expect.arrayContaining(['projectId', 'assignee', 'status', 'q', 'sort', 'limit', 'cursor']),
+      expect.arrayContaining([
+        'projectId',
+        'assignee',
+        'status',
+        'q',
+        'sort',
+        'limit',
+        'cursor',
+        'x-min-position',
+      ]),
     );
   });
 });

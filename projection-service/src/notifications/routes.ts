@@ -7,7 +7,7 @@ import {
   UnreadCount,
 } from '@taskflow/contracts';
 import { z } from 'zod';
-import { type App, BEARER, NoQuery, type QueryContext } from '../shared/context.ts';
+import { type App, BEARER, NoQuery, type QueryContext, ReadYourWritesHeaders } from '../shared/context.ts';
 import { listNotifications, notificationsAfter, unreadCount } from './queries.ts';
 
 const TAGS = ['notifications'];
@@ -28,6 +28,7 @@ export function registerNotificationRoutes(app: App, ctx: QueryContext): void {
         summary: 'The caller’s notifications, newest first',
         tags: TAGS,
         security: BEARER,
+        headers: ReadYourWritesHeaders,
         querystring: NotificationListQuery,
         response: { 200: NotificationPage },
       },
@@ -43,6 +44,7 @@ export function registerNotificationRoutes(app: App, ctx: QueryContext): void {
         summary: 'How many of the caller’s notifications are unread',
         tags: TAGS,
         security: BEARER,
+        headers: ReadYourWritesHeaders,
         querystring: NoQuery,
         response: { 200: UnreadCount },
       },
@@ -58,6 +60,7 @@ export function registerNotificationRoutes(app: App, ctx: QueryContext): void {
         summary:
           'A user’s notifications after a position, oldest first (WebSocket resume); nextCursor is the next `after`',
         tags: ['internal'],
+        hide: true,
         params: IdParams,
         querystring: NotificationsAfterQuery,
         response: { 200: NotificationPage },

@@ -1,7 +1,7 @@
 import { IdParams, MAX_PAGE_SIZE, ProjectDetail, ProjectPage, ProjectRole, Uuid } from '@taskflow/contracts';
 import { NotFoundError } from '@taskflow/platform';
 import { z } from 'zod';
-import { type App, BEARER, NoQuery, type QueryContext } from '../shared/context.ts';
+import { type App, BEARER, NoQuery, type QueryContext, ReadYourWritesHeaders } from '../shared/context.ts';
 import { roleIn } from './access.ts';
 import { findProjectName, findVisibleProject, listProjects } from './queries.ts';
 
@@ -27,6 +27,7 @@ export function registerProjectRoutes(app: App, ctx: QueryContext): void {
         summary: 'The caller’s projects with their role',
         tags: TAGS,
         security: BEARER,
+        headers: ReadYourWritesHeaders,
         querystring: ProjectListQuery,
         response: { 200: ProjectPage },
       },
@@ -42,6 +43,7 @@ export function registerProjectRoutes(app: App, ctx: QueryContext): void {
         summary: 'A project of the caller’s, with its members',
         tags: TAGS,
         security: BEARER,
+        headers: ReadYourWritesHeaders,
         params: IdParams,
         querystring: NoQuery,
         response: { 200: ProjectDetail },
@@ -62,6 +64,7 @@ export function registerProjectRoutes(app: App, ctx: QueryContext): void {
         summary:
           'A user’s membership of a project right now (push-time authorization); 404 when not a member',
         tags: ['internal'],
+        hide: true,
         params: z.strictObject({ id: Uuid, userId: Uuid }),
         querystring: NoQuery,
         response: { 200: MembershipAnswer },
@@ -82,6 +85,7 @@ export function registerProjectRoutes(app: App, ctx: QueryContext): void {
       schema: {
         summary: 'Any project’s name (for notification emails)',
         tags: ['internal'],
+        hide: true,
         params: IdParams,
         querystring: NoQuery,
         response: { 200: InternalProject },

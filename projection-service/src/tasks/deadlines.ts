@@ -107,6 +107,7 @@ export function registerDeadlineRoutes(app: App, ctx: QueryContext): void {
       schema: {
         summary: 'Tasks whose deadline has entered a reminder window not yet reminded of (deadline scan)',
         tags: ['internal'],
+        hide: true,
         querystring: DueRemindersQuery,
         response: { 200: DueReminderPage },
       },

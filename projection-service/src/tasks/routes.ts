@@ -2,7 +2,7 @@ import { IdParams, Task, TaskAsOfQuery, TaskHistory, TaskListQuery, TaskPage } f
 import { NotFoundError } from '@taskflow/platform';
 import { z } from 'zod';
 import { taskAsOf, taskHistory } from '../history/queries.ts';
-import { type App, BEARER, NoQuery, type QueryContext } from '../shared/context.ts';
+import { type App, BEARER, NoQuery, type QueryContext, ReadYourWritesHeaders } from '../shared/context.ts';
 import { findVisibleTask, listTasks } from './queries.ts';
 
 const TAGS = ['tasks'];
@@ -18,6 +18,7 @@ export function registerTaskRoutes(app: App, ctx: QueryContext): void {
         summary: 'The tasks of the caller’s projects, filtered, sorted and paged by cursor',
         tags: TAGS,
         security: BEARER,
+        headers: ReadYourWritesHeaders,
         querystring: TaskListQuery,
         response: { 200: TaskPage },
       },
@@ -33,6 +34,7 @@ export function registerTaskRoutes(app: App, ctx: QueryContext): void {
         summary: 'A task with its ETag; ?revision= or ?asOf= gives it as it was then',
         tags: TAGS,
         security: BEARER,
+        headers: ReadYourWritesHeaders,
         params: IdParams,
         querystring: TaskAsOfQuery,
         response: { 200: Task, 304: z.null().describe('Not modified: If-None-Match matched the ETag') },
@@ -64,6 +66,7 @@ export function registerTaskRoutes(app: App, ctx: QueryContext): void {
         summary: 'The task’s events as recorded, oldest first',
         tags: TAGS,
         security: BEARER,
+        headers: ReadYourWritesHeaders,
         params: IdParams,
         querystring: NoQuery,
         response: { 200: TaskHistory },

@@ -1,6 +1,6 @@
 import { IdParams, UserPreferences, UserProfile } from '@taskflow/contracts';
 import { NotFoundError } from '@taskflow/platform';
-import { type App, BEARER, NoQuery, type QueryContext } from '../shared/context.ts';
+import { type App, BEARER, NoQuery, type QueryContext, ReadYourWritesHeaders } from '../shared/context.ts';
 
 /** What notify-service needs to email someone: where, and whether they want it. */
 export const UserContact = UserProfile;
@@ -31,6 +31,7 @@ export function registerUserRoutes(app: App, ctx: QueryContext): void {
         summary: 'The caller’s profile and preferences',
         tags: ['users'],
         security: BEARER,
+        headers: ReadYourWritesHeaders,
         querystring: NoQuery,
         response: { 200: UserProfile },
       },
@@ -49,6 +50,7 @@ export function registerUserRoutes(app: App, ctx: QueryContext): void {
       schema: {
         summary: 'A user’s name, email and email preferences',
         tags: ['internal'],
+        hide: true,
         params: IdParams,
         querystring: NoQuery,
         response: { 200: UserContact },
