@@ -40,3 +40,9 @@ export function parseStreamId(streamId: string): { kind: StreamKind; id: string 
   }
   return null;
 }
+
+/**
+ * Public revisions count a stream's events: a new task is revision 1 (its ETag `"1"`). The event
+ * store counts from 0. Every API edge converts with this one function.
+ */
+export const publicRevision = (storeRevision: number): number => storeRevision + 1;

@@ -44,7 +44,7 @@ export type TaskListQuery = z.infer<typeof TaskListQuery>;
 export const TaskAsOfQuery = z
   .strictObject({
     asOf: InstantInput.optional(),
-    revision: z.coerce.number().int().nonnegative().optional(),
+    revision: z.coerce.number().int().positive().optional(),
   })
   .refine((query) => query.asOf === undefined || query.revision === undefined, {
     message: 'give asOf or revision, not both',

@@ -1,4 +1,4 @@
-import { type Task, type TaskHistory, taskStream } from '@taskflow/contracts';
+import { publicRevision, type Task, type TaskHistory, taskStream } from '@taskflow/contracts';
 import { NotFoundError } from '@taskflow/platform';
 import type { RecordedEvent } from '@taskflow/platform/eventstore';
 import type { QueryContext } from '../shared/context.ts';
@@ -15,7 +15,7 @@ export async function taskHistory(ctx: QueryContext, taskId: string): Promise<Ta
 function toHistoryItem(event: RecordedEvent): TaskHistory['items'][number] {
   const { actor, occurredAt } = event.metadata;
   return {
-    revision: event.revision,
+    revision: publicRevision(event.revision),
     position: event.position,
     type: event.type,
     data: event.data,
@@ -38,12 +38,13 @@ export async function taskAsOf(
   let view: Task | null;
   if ('revision' in at) {
     const last = events.at(-1);
-    if (!last || at.revision > last.revision) {
+    const latest = last ? publicRevision(last.revision) : null;
+    if (latest === null || at.revision > latest) {
       throw new NotFoundError(
-        `task ${taskId} has no revision ${at.revision} (latest is ${last?.revision ?? 'none'})`,
+        `task ${taskId} has no revision ${at.revision} (latest is ${latest ?? 'none'})`,
       );
     }
-    view = foldRecordedTask(events, (event) => event.revision <= at.revision);
+    view = foldRecordedTask(events, (event) => publicRevision(event.revision) <= at.revision);
   } else {
     const until = Date.parse(at.asOf);
     view = foldRecordedTask(events, (event) => Date.parse(event.metadata.occurredAt) <= until);

@@ -49,7 +49,7 @@ describe('GET /api/tasks/{id}/history (real PostgreSQL)', () => {
     const recorded = await h.eventStore.readStream(taskStream(task.id));
     expect(items).toEqual(
       recorded.map((event) => ({
-        revision: event.revision,
+        revision: event.revision + 1,
         position: event.position,
         type: event.type,
         data: event.data,

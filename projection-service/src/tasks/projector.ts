@@ -1,4 +1,4 @@
-import { isTaskEvent, type Task, type TaskEvent } from '@taskflow/contracts';
+import { isTaskEvent, publicRevision, type Task, type TaskEvent } from '@taskflow/contracts';
 import type { SqlQueryable } from '@taskflow/platform/sql';
 import type { ProjectedEvent, Projector } from '../projector/types.ts';
 import { taskColumns } from './rows.ts';
@@ -24,7 +24,7 @@ export const tasksProjector: Projector = {
     for (const { event, recorded } of taskEvents) {
       const before = views.get(event.data.taskId) ?? null;
       const after = evolveTaskView(before, event, {
-        revision: recorded.revision,
+        revision: publicRevision(recorded.revision),
         occurredAt: recorded.metadata.occurredAt,
       });
       if (after !== null && after !== before) {

@@ -99,11 +99,11 @@ describe('GET /api/tasks/{id}, now and as it was (real PostgreSQL)', () => {
       id: tasks[0]!.id,
       title: 'Fix login page',
       status: 'in_progress',
-      revision: 2,
+      revision: 3,
       assigneeId: bob.id,
     });
-    expect(response.headers.etag).toBe('"2"');
-    const again = await t.get(`/api/tasks/${tasks[0]!.id}`, bob, { 'if-none-match': '"2"' });
+    expect(response.headers.etag).toBe('"3"');
+    const again = await t.get(`/api/tasks/${tasks[0]!.id}`, bob, { 'if-none-match': '"3"' });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
   });
@@ -137,29 +137,30 @@ describe('GET /api/tasks/{id}, now and as it was (real PostgreSQL)', () => {
     await h.catchUp();
     const at = async (query: string) => t.get(`/api/tasks/${task.id}${query}`, alice);
 
-    const r0 = await at('?revision=0');
-    expect(r0.json()).toMatchObject({ title: 'Old title', priority: 'medium', revision: 0 });
-    expect(r0.headers.etag).toBe('"0"');
-    expect((await at('?revision=1')).json()).toMatchObject({
+    // Public revisions count events: the task as created is revision 1.
+    const r1 = await at('?revision=1');
+    expect(r1.json()).toMatchObject({ title: 'Old title', priority: 'medium', revision: 1 });
+    expect(r1.headers.etag).toBe('"1"');
+    expect((await at('?revision=2')).json()).toMatchObject({
       title: 'New title',
       priority: 'medium',
-      revision: 1,
+      revision: 2,
     });
     expect((await at('?asOf=2032-01-02T12:00:00Z')).json()).toMatchObject({
       title: 'New title',
-      revision: 1,
+      revision: 2,
       updatedAt: '2032-01-02T00:00:00.000Z',
     });
     expect((await at('?asOf=2032-01-01T00:00:00.000Z')).json()).toMatchObject({
       title: 'Old title',
-      revision: 0,
+      revision: 1,
     });
     // The fold of the whole stream is exactly the projected row: one piece of code.
-    expect((await at('?revision=2')).json()).toEqual((await at('')).json());
-    expect((await at('?revision=3')).statusCode).toBe(404);
+    expect((await at('?revision=3')).json()).toEqual((await at('')).json());
+    expect((await at('?revision=4')).statusCode).toBe(404);
     expect((await at('?asOf=2031-12-31T00:00:00Z')).statusCode).toBe(404);
     expect((await at('?revision=1&asOf=2032-01-02T12:00:00Z')).statusCode).toBe(400);
-    expect((await at('?revision=-1')).statusCode).toBe(400);
-    expect((await t.get(`/api/tasks/${secret.id}?revision=0`, alice)).statusCode).toBe(404);
+    expect((await at('?revision=0')).statusCode).toBe(400);
+    expect((await t.get(`/api/tasks/${secret.id}?revision=1`, alice)).statusCode).toBe(404);
   });
 });

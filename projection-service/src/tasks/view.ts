@@ -2,6 +2,7 @@ import {
   INITIAL_TASK_STATUS,
   isTaskEvent,
   parseStoredEvent,
+  publicRevision,
   TASK_PRIORITIES,
   type Task,
   type TaskEvent,
@@ -94,7 +95,7 @@ export function foldRecordedTask(
     const parsed = parseStoredEvent(recorded);
     if (!parsed.ok || !isTaskEvent(parsed.event)) continue;
     view = evolveTaskView(view, parsed.event, {
-      revision: recorded.revision,
+      revision: publicRevision(recorded.revision),
       occurredAt: recorded.metadata.occurredAt,
     });
   }
