@@ -20,6 +20,7 @@ import {
 } from '@taskflow/platform';
 import { createPostgresEventStore } from '@taskflow/platform/eventstore';
 import { openPgliteSqlClient, runMigrations } from '@taskflow/platform/sql';
+import { buildProjectionService, migrateReadModels, startProjector } from '@taskflow/projection-service';
 import { z } from 'zod';
 import { loadOrCreateSecrets, lockDataDir } from './data-dir.ts';
 
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   const sql = await openPgliteSqlClient(join(dataDir, 'pglite'));
   await runMigrations(sql, COMMAND_MIGRATION_NAMESPACE, commandServiceMigrations);
   const eventStore = await createPostgresEventStore(sql);
+  await migrateReadModels(sql);
 
   let shutdown: (error: unknown) => void = () => {};
   const app = await createHttpServer({
@@ -57,9 +59,20 @@ async function main(): Promise<void> {
     serviceToken: secrets.serviceToken,
     operatorToken: secrets.operatorToken,
   });
+  const projector = await startProjector({ sql, eventStore, logger });
   await app.register(healthRoutes, {
-    checks: [{ name: 'pglite', check: async () => void (await sql.query('SELECT 1')) }],
+    checks: [
+      { name: 'pglite', check: async () => void (await sql.query('SELECT 1')) },
+      {
+        name: 'projector',
+        check: async () => {
+          const halted = projector.stats().halted;
+          if (halted) throw halted;
+        },
+      },
+    ],
   });
+  await app.register(buildProjectionService, { sql, eventStore, logger });
   await app.register(buildCommandService, {
     sql,
     eventStore,
@@ -73,6 +86,7 @@ async function main(): Promise<void> {
     host: config.HOST,
     port: config.PORT,
     onClose: async () => {
+      await projector.stop();
       await eventStore.close();
       await sql.close();
       unlock();
