@@ -8,11 +8,21 @@ export interface SqlResult<Row> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared on each connection that runs it, skipping parse and plan on
+   * later runs. Only for fixed statement texts used often (a few per module), never for
+   * texts built from data: every distinct text stays prepared for the connection's life.
+   */
+  prepare?: boolean;
+}
+
 export interface SqlQueryable {
   /** One statement, `$1`-style parameters. Objects bound to json/jsonb parameters should be JSON text. */
   query<Row extends object = Record<string, unknown>>(
     text: string,
     params?: readonly unknown[],
+    options?: QueryOptions,
   ): Promise<SqlResult<Row>>;
   /** A script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;

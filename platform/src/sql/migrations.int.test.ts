@@ -116,6 +116,30 @@ describe('SqlClient', () => {
     }
   });
 
+  it('given a prepared statement, when run many times on several connections and in a transaction, then each run answers for its own parameters', async () => {
+    const clients = [
+      createPgSqlClient({ connectionString: database.url, maxConnections: 3 }),
+      await openPgliteSqlClient(),
+    ];
+    try {
+      for (const sql of clients) {
+        const text = 'SELECT $1::int * 2 AS doubled';
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, n) => sql.query<{ doubled: number }>(text, [n], { prepare: true })),
+        );
+        expect(results.map((result) => result.rows[0]?.doubled)).toEqual(
+          Array.from({ length: 12 }, (_, n) => n * 2),
+        );
+        const inTransaction = await sql.transaction((tx) =>
+          tx.query<{ doubled: number }>(text, [21], { prepare: true }),
+        );
+        expect(inTransaction.rows[0]?.doubled).toBe(42);
+      }
+    } finally {
+      await Promise.all(clients.map((sql) => sql.close()));
+    }
+  });
+
   it('given a listener, when NOTIFY is sent on its channel, then it receives the payload (pg and PGlite)', async () => {
     const clients = [createPgSqlClient({ connectionString: database.url }), await openPgliteSqlClient()];
     try {

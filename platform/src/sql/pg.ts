@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import {
   assertChannelName,
   type NotificationHandler,
+  type QueryOptions,
   type SqlClient,
   type SqlQueryable,
   type SqlResult,
@@ -25,7 +27,7 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
   const listener = createListener(options.connectionString, onBackgroundError);
 
   return {
-    query: (text, params) => runQuery(pool, text, params),
+    query: (text, params, queryOptions) => runQuery(pool, text, params, queryOptions),
     exec: async (script) => {
       await pool.query(script);
     },
@@ -35,7 +37,7 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
       try {
         await client.query('BEGIN');
         const tx: SqlQueryable = {
-          query: (text, params) => runQuery(client, text, params),
+          query: (text, params, queryOptions) => runQuery(client, text, params, queryOptions),
           exec: async (script) => {
             await client.query(script);
           },
@@ -63,12 +65,28 @@ export function createPgSqlClient(options: PgSqlClientOptions): SqlClient {
   };
 }
 
+const statementNames = new Map<string, string>();
+
+/** `pg` prepares a named statement once per connection and reuses it after. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `tf_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 async function runQuery<Row extends object>(
   target: pg.Pool | pg.PoolClient,
   text: string,
   params?: readonly unknown[],
+  options?: QueryOptions,
 ): Promise<SqlResult<Row>> {
-  const result = await target.query<Row>(text, params as unknown[] | undefined);
+  const values = params as unknown[] | undefined;
+  const result = options?.prepare
+    ? await target.query<Row>({ name: statementName(text), text, values })
+    : await target.query<Row>(text, values);
   return { rows: result.rows, rowCount: result.rowCount ?? 0 };
 }
 

@@ -7,6 +7,7 @@ import { assertChannelName, type SqlClient, type SqlQueryable, type SqlResult } 
  */
 export function createPgliteSqlClient(db: PGlite): SqlClient {
   const queryable = (target: PGlite | Transaction): SqlQueryable => ({
+    // PGlite runs in this process: there is no round trip to save, so `prepare` is ignored.
     query: async <Row extends object>(text: string, params?: readonly unknown[]): Promise<SqlResult<Row>> => {
       const result = await target.query<Row>(text, params as unknown[] | undefined);
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };

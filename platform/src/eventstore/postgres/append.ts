@@ -30,7 +30,9 @@ export async function callAppend(
 ): Promise<AppendRow> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const { rows } = await sql.query<AppendRow>(APPEND_SQL, [streamId, expected, payload]);
+      const { rows } = await sql.query<AppendRow>(APPEND_SQL, [streamId, expected, payload], {
+        prepare: true,
+      });
       const row = rows[0];
       if (!row) throw new Error('eventstore_append returned no row');
       return row;
@@ -92,7 +94,7 @@ export function createWakeUpSender(sql: SqlClient, minIntervalMs: number) {
       inFlight = undefined;
       if (pending) send();
     };
-    inFlight = sql.query(text).then(done, done);
+    inFlight = sql.query(text, [], { prepare: true }).then(done, done);
   };
   const send = () => {
     if (inFlight || timer) {

@@ -20,6 +20,8 @@ export interface PostgresEventStoreOptions {
   wakeUpIntervalMs?: number;
 }
 
+// Fixed statements run on every append and read: parse and plan them once per connection.
+const PREPARED = { prepare: true } as const;
 // Events appear a few milliseconds after a wake-up when an older append is still committing.
 const HELD_BACK_RETRY_MS = 2;
 // Only rows of transactions older than every running one are final: a transaction still
@@ -77,11 +79,8 @@ export async function createPostgresEventStore(
   ): Promise<RecordedEvent[]> => {
     const from = after === undefined ? { major: 0n, minor: 0n } : decodePosition(after);
     // BigInt strings: a zero-padded number would be read by xid8 as octal.
-    const { rows } = await sql.query<EventRow>(READ_ALL_SQL, [
-      from.major.toString(),
-      from.minor.toString(),
-      limit ?? null,
-    ]);
+    const params = [from.major.toString(), from.minor.toString(), limit ?? null];
+    const { rows } = await sql.query<EventRow>(READ_ALL_SQL, params, PREPARED);
     return rows.map(toRecordedEvent);
   };
 
@@ -103,7 +102,7 @@ export async function createPostgresEventStore(
       const forwards = direction === 'forwards';
       const start = from ?? (forwards ? 0 : Number.MAX_SAFE_INTEGER);
       const text = forwards ? READ_STREAM_FORWARDS_SQL : READ_STREAM_BACKWARDS_SQL;
-      const { rows } = await sql.query<EventRow>(text, [streamId, start, limit ?? null]);
+      const { rows } = await sql.query<EventRow>(text, [streamId, start, limit ?? null], PREPARED);
       return rows.map(toRecordedEvent);
     },
 
@@ -116,7 +115,7 @@ export async function createPostgresEventStore(
       const source = {
         readAfter,
         hasHeldBackEvents: async () => {
-          const { rows } = await sql.query<{ held_back: boolean }>(HELD_BACK_SQL);
+          const { rows } = await sql.query<{ held_back: boolean }>(HELD_BACK_SQL, [], PREPARED);
           return rows[0]?.held_back === true;
         },
       };
@@ -130,7 +129,7 @@ export async function createPostgresEventStore(
     comparePositions: comparePositionPairs,
 
     async headPosition() {
-      const { rows } = await sql.query<{ position: string }>(HEAD_SQL);
+      const { rows } = await sql.query<{ position: string }>(HEAD_SQL, [], PREPARED);
       return rows[0]?.position ?? null;
     },
 
