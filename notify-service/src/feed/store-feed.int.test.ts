@@ -11,6 +11,9 @@ import type { EventHandler } from './port.ts';
 import { createStoreFeed } from './store-feed.ts';
 
 const logger = createLogger('store-feed-test', 'silent');
+// The store shows events below the cluster's transaction horizon: on a PostgreSQL shared with
+// other suites (one holds a transaction open for seconds on purpose) that can take a while.
+const SETTLE = { timeout: 20_000 };
 
 describe('the embedded feed: the event store subscription (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -69,7 +72,7 @@ describe('the embedded feed: the event store subscription (real PostgreSQL)', ()
     const first = recorder();
     const email = feed('email-test-1', 'beginning');
     await email.start(first.handler);
-    await expect.poll(() => first.handled.length).toBeGreaterThanOrEqual(12);
+    await expect.poll(() => first.handled.length, SETTLE).toBeGreaterThanOrEqual(12);
     await email.stop();
     expect(first.handled).toEqual(before);
 
@@ -77,7 +80,7 @@ describe('the embedded feed: the event store subscription (real PostgreSQL)', ()
     const second = recorder();
     const again = feed('email-test-1', 'beginning');
     await again.start(second.handler);
-    await expect.poll(() => second.handled.length).toBe(7);
+    await expect.poll(() => second.handled.length, SETTLE).toBe(7);
     await again.stop();
     expect(second.handled).toEqual(later);
   });
@@ -89,7 +92,7 @@ describe('the embedded feed: the event store subscription (real PostgreSQL)', ()
     const push = feed('push', 'head', false);
     await push.start(handler);
     const fresh = await append(assigned(w, randomUUID()), assigned(w, randomUUID()));
-    await expect.poll(() => handled.length).toBe(2);
+    await expect.poll(() => handled.length, SETTLE).toBe(2);
     await push.stop();
     expect(handled).toEqual(fresh);
   });
@@ -103,7 +106,7 @@ describe('the embedded feed: the event store subscription (real PostgreSQL)', ()
     const push = feed('push', 'head', false);
     await push.start(handler);
     await append(broken, good);
-    await expect.poll(() => handled).toEqual([good.id]);
+    await expect.poll(() => handled, SETTLE).toEqual([good.id]);
     await push.stop();
     const { rows } = await sql.query<{ reason: string; source: string }>(
       'SELECT reason, source FROM notify.dead_letters WHERE key = $1',

@@ -15,6 +15,8 @@ export interface RunningCommandService {
   harness: CommandHarness;
   url: string;
   serviceToken: string;
+  /** The position of the last command this helper sent (what a forwarder must reach). */
+  lastPosition(): string | null;
   user(name: string): Promise<TestUser>;
   /** A project owned by `owner` with `members` added as members. */
   project(owner: TestUser, members: TestUser[]): Promise<string>;
@@ -32,14 +34,18 @@ export async function startRealCommandService(): Promise<RunningCommandService> 
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  let last: string | null = null;
   const ok = (response: { statusCode: number; body: string }, expected: number) => {
     if (response.statusCode !== expected) throw new Error(`HTTP ${response.statusCode}: ${response.body}`);
-    return JSON.parse(response.body) as { id: string };
+    const body = JSON.parse(response.body) as { id: string; position?: string };
+    if (body.position) last = body.position;
+    return body;
   };
   return {
     harness,
     url: `http://127.0.0.1:${port}`,
     serviceToken: SERVICE_TOKEN,
+    lastPosition: () => last,
     user: (name) => registerAndLogin(app, name),
     async project(owner, members) {
       const project = ok(
