@@ -12,7 +12,8 @@ export const READ_SIDE_ROUTES = {
     `/internal/users/${enc(userId)}/notifications?after=${enc(after)}&limit=${limit}`,
   isMember: (projectId: string, userId: string) =>
     `/internal/projects/${enc(projectId)}/members/${enc(userId)}`,
-  dueReminders: (now: Date) => `/internal/deadline-reminders?now=${enc(now.toISOString())}`,
+  dueReminders: (now: Date, cursor: string | null) =>
+    `/internal/deadline-reminders?now=${enc(now.toISOString())}&limit=500${cursor ? `&cursor=${enc(cursor)}` : ''}`,
   projectName: (projectId: string) => `/internal/projects/${enc(projectId)}`,
 } as const;
 
@@ -25,7 +26,10 @@ const ContactAnswer = z.object({
 const NotificationsAnswer = z.object({ items: z.array(Notification) });
 const RemindersAnswer = z.object({
   items: z.array(z.object({ taskId: z.uuid(), deadline: Instant, window: ReminderWindow.optional() })),
+  nextCursor: z.string().nullable().optional(),
 });
+/** projection-service serves at most this many notifications per page. */
+export const MAX_NOTIFICATIONS_PAGE = 500;
 const ProjectAnswer = z.object({ name: z.string() });
 
 export interface HttpReadSideOptions {
@@ -43,10 +47,15 @@ export function createHttpReadSide(options: HttpReadSideOptions): ReadSide {
   const doFetch = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/+$/, '');
 
-  /** The parsed body, or null on 404. */
-  async function get<T>(path: string, schema: z.ZodType<T>): Promise<T | null> {
+  /** The parsed body, or null on 404. `atLeast` asks the read side to have applied that position. */
+  async function get<T>(path: string, schema: z.ZodType<T>, atLeast?: string): Promise<T | null> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${options.serviceToken}`,
+      accept: 'application/json',
+    };
+    if (atLeast) headers['x-min-position'] = atLeast;
     const response = await doFetch(`${base}${path}`, {
-      headers: { authorization: `Bearer ${options.serviceToken}`, accept: 'application/json' },
+      headers,
       signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
     });
     const text = await response.text();
@@ -70,14 +79,25 @@ export function createHttpReadSide(options: HttpReadSideOptions): ReadSide {
       );
       return answer?.items ?? [];
     },
-    async isMember(projectId, userId) {
-      return (await get(READ_SIDE_ROUTES.isMember(projectId, userId), z.unknown())) !== null;
+    async isMember(projectId, userId, atLeast) {
+      return (await get(READ_SIDE_ROUTES.isMember(projectId, userId), z.unknown(), atLeast)) !== null;
     },
     async dueReminders(now): Promise<DueReminder[]> {
-      const answer = await get(READ_SIDE_ROUTES.dueReminders(now), RemindersAnswer);
-      return (answer?.items ?? []).map((item) =>
-        item.window ? item : { taskId: item.taskId, deadline: item.deadline },
-      );
+      const due: DueReminder[] = [];
+      let cursor: string | null = null;
+      do {
+        const answer: z.infer<typeof RemindersAnswer> | null = await get(
+          READ_SIDE_ROUTES.dueReminders(now, cursor),
+          RemindersAnswer,
+        );
+        for (const item of answer?.items ?? []) {
+          due.push(
+            item.window ? { taskId: item.taskId, deadline: item.deadline, window: item.window } : item,
+          );
+        }
+        cursor = answer?.nextCursor ?? null;
+      } while (cursor);
+      return due;
     },
     async projectName(projectId) {
       return (await get(READ_SIDE_ROUTES.projectName(projectId), ProjectAnswer))?.name ?? null;

@@ -9,9 +9,13 @@ export interface ReadSide {
   userContact(userId: string): Promise<UserContact | null>;
   /** The user's notifications strictly after `position`, oldest first, at most `limit`. */
   notificationsAfter(userId: string, position: string, limit: number): Promise<Notification[]>;
-  /** Whether the user is a member of the project right now. */
-  isMember(projectId: string, userId: string): Promise<boolean>;
-  /** Open, assigned tasks with a deadline that may have entered a reminder window at `now`. */
+  /**
+   * Whether the user is a member of the project, answered by a read side that has applied at
+   * least `atLeast` (the notification's position) when given: Kafka may deliver an event before
+   * the projector has caught up with the membership changes before it.
+   */
+  isMember(projectId: string, userId: string, atLeast?: string): Promise<boolean>;
+  /** Open, assigned tasks with a deadline that may have entered a reminder window at `now` (every page). */
   dueReminders(now: Date): Promise<DueReminder[]>;
   /** The project's display name for email texts; optional, null when unknown. */
   projectName?(projectId: string): Promise<string | null>;

@@ -163,7 +163,8 @@ export function createConnection(deps: ConnectionDeps): Connection {
       if ((await deps.authorize(userId, notification)) && !(await sendPaced(notification))) return null;
       if (comparePositions(notification.position, next) > 0) next = notification.position;
     }
-    return { cursor: next, more: page.length >= limits.resumePageSize };
+    // A read side may cap its pages below what was asked: only an empty page ends the catch-up.
+    return { cursor: next, more: page.length > 0 };
   }
 
   async function resume(after: string) {

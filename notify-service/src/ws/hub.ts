@@ -52,7 +52,7 @@ export function createNotificationHub(options: HubOptions): NotificationHub {
     log,
   });
   const authorize = (userId: string, notification: Notification) =>
-    membership.isMember(notification.projectId, userId);
+    membership.isMember(notification.projectId, userId, notification.position);
 
   const pinger = setInterval(() => {
     for (const connections of byUser.values()) {

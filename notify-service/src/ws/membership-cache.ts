@@ -7,7 +7,8 @@ interface Entry {
 }
 
 export interface MembershipCache {
-  isMember(projectId: string, userId: string): Promise<boolean>;
+  /** `atLeast`: the position the answer must reflect when it is not cached (see ReadSide.isMember). */
+  isMember(projectId: string, userId: string, atLeast?: string): Promise<boolean>;
   /** What the event stream just said (MemberAdded / MemberRemoved): wins over any cached answer. */
   set(projectId: string, userId: string, member: boolean): void;
 }
@@ -39,14 +40,14 @@ export function createMembershipCache(
   }
 
   return {
-    isMember(projectId, userId) {
+    isMember(projectId, userId, atLeast) {
       const key = keyOf(projectId, userId);
       const cached = entries.get(key);
       if (cached && cached.expiresAt > now()) return Promise.resolve(cached.member);
       const running = inflight.get(key);
       if (running) return running;
       const lookup = readSide
-        .isMember(projectId, userId)
+        .isMember(projectId, userId, atLeast)
         .then((member) => {
           remember(key, member);
           return member;
