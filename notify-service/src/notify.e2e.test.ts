@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@taskflow/platform';
-import type { Position } from '@taskflow/platform/eventstore';
 import { createPgSqlClient, type SqlClient } from '@taskflow/platform/sql';
 import { createTestDatabase, type TestDatabase } from '@taskflow/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmtpTransport } from './email/transport.ts';
 import { createKafkaFeeds } from './feed/setups.ts';
-import { comparePositions } from './shared/positions.ts';
 import { type RunningCommandService, startRealCommandService } from './testing/command-service.ts';
 import { type NotifyServer, startNotifyServer } from './testing/instance.ts';
 import { startTestKafka, type TestKafka } from './testing/kafka.ts';
-import { createTestReadSide, type TestReadSide } from './testing/read-side.ts';
+import { type RunningProjectionService, startRealProjectionService } from './testing/projection-service.ts';
 import { startTestSmtp, type TestSmtp } from './testing/smtp.ts';
 import { connect, type TestSocket } from './testing/ws-client.ts';
 import { type NotifyWorkers, startNotifyWorkers } from './workers.ts';
@@ -18,10 +16,10 @@ import { type NotifyWorkers, startNotifyWorkers } from './workers.ts';
 const logger = createLogger('notify-e2e', 'silent');
 
 /**
- * The distributed path end to end: real command-service appends events, the test forwards
- * them to a real Kafka topic as projection-service's forwarder does (and feeds the read-side
- * stand-in), two notify instances consume them, push to real ws clients and email through a
- * real SMTP server, with the delivery log in real PostgreSQL.
+ * The distributed path end to end, every part real: command-service appends events,
+ * projection-service projects them (read models, inbox) and its forwarder publishes them to a
+ * Kafka topic; two notify instances consume it, ask projection-service's /internal routes over
+ * HTTP, push to ws clients and email through an SMTP server, the delivery log in PostgreSQL.
  */
 describe('notify-service end to end (Kafka, PostgreSQL, SMTP, WebSocket, command-service)', () => {
   let commands: RunningCommandService;
@@ -29,38 +27,17 @@ describe('notify-service end to end (Kafka, PostgreSQL, SMTP, WebSocket, command
   let smtp: TestSmtp;
   let db: TestDatabase;
   let sql: SqlClient;
-  let readSide: TestReadSide;
+  let projection: RunningProjectionService;
   let topic: string;
   let eventsDlq: string;
   const emailGroupId = `taskflow-email-test-${randomUUID()}`;
   const instances = new Map<string, { server: NotifyServer; workers: NotifyWorkers }>();
-  let forwarded: Position | undefined;
 
-  /**
-   * The forwarder's job: everything new in the store → Kafka (key = stream id) and the read
-   * side, up to the last command's position. The store only shows events below the cluster's
-   * transaction horizon, so on a shared PostgreSQL this may take a few reads.
-   */
-  async function forward(): Promise<void> {
-    const target = commands.lastPosition();
-    const until = Date.now() + 30_000;
-    while (target && (!forwarded || comparePositions(forwarded, target) < 0)) {
-      if (Date.now() > until) throw new Error(`the store did not show position ${target} within 30 s`);
-      const events = await commands.harness.store.readAll({
-        ...(forwarded ? { after: forwarded } : {}),
-        limit: 10_000,
-      });
-      if (events.length === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        continue;
-      }
-      readSide.apply(...events);
-      await kafka.publish(topic, events);
-      forwarded = events.at(-1)!.position;
-    }
-  }
+  /** Waits until projection-service has projected and forwarded the last command's events. */
+  const settle = () => projection.settle(commands.lastPosition()!);
 
   async function startInstance(name: string) {
+    const readSide = projection.readSide;
     const server = await startNotifyServer({ readSide, keys: commands.harness.keys });
     const feeds = await createKafkaFeeds({
       kafka: kafka.kafka,
@@ -104,15 +81,22 @@ describe('notify-service end to end (Kafka, PostgreSQL, SMTP, WebSocket, command
       createTestDatabase('notify_e2e'),
     ]);
     sql = createPgSqlClient({ connectionString: db.url, maxConnections: 10 });
-    readSide = createTestReadSide();
-    topic = await kafka.topic(3);
+    topic = `test.notify.${randomUUID()}`;
     eventsDlq = await kafka.topic(1);
+    projection = await startRealProjectionService({
+      sql: commands.harness.sql,
+      eventStore: commands.harness.store,
+      keys: commands.harness.keys,
+      serviceToken: commands.serviceToken,
+      kafka: { kafka: kafka.kafka, topic, partitions: 3 },
+    });
     await startInstance('a');
     await startInstance('b');
   }, 120_000);
 
   afterAll(async () => {
     for (const name of [...instances.keys()]) await stopInstance(name);
+    await projection?.close();
     await sql?.close();
     await db?.drop();
     await smtp?.close();
@@ -130,7 +114,7 @@ describe('notify-service end to end (Kafka, PostgreSQL, SMTP, WebSocket, command
     const projectId = await commands.project(owner, [bob]);
     const sockets = await socketsOf(bob.accessToken);
     const taskId = await commands.task(owner, projectId, { assigneeId: bob.id, title: 'Ship the release' });
-    await forward();
+    await settle();
 
     for (const socket of sockets) {
       const [notification] = await socket.waitForNotifications(1);
@@ -160,7 +144,7 @@ describe('notify-service end to end (Kafka, PostgreSQL, SMTP, WebSocket, command
     for (const person of people) sockets.set(person.id, await socketsOf(person.accessToken));
     for (let i = 0; i < 24; i++)
       await commands.task(owner, projectId, { assigneeId: people[i % 2]!.id, title: `task ${i}` });
-    await forward();
+    await settle();
 
     for (const person of people) {
       for (const socket of sockets.get(person.id)!) {
@@ -187,7 +171,7 @@ describe('notify-service end to end (Kafka, PostgreSQL, SMTP, WebSocket, command
     const dan = await commands.user('Dan');
     const projectId = await commands.project(owner, [dan]);
     await commands.task(owner, projectId, { assigneeId: dan.id });
-    await forward();
+    await settle();
     await expect.poll(() => emailsFor(dan.email).length, { timeout: 15_000 }).toBe(1);
     // Both groups (the push group of each instance and the shared email group) read the message.
     const letters = await kafka.read(eventsDlq, 3);
@@ -205,7 +189,7 @@ describe('notify-service end to end (Kafka, PostgreSQL, SMTP, WebSocket, command
     const projectId = await commands.project(owner, [erin]);
     for (let i = 0; i < 40; i++)
       await commands.task(owner, projectId, { assigneeId: erin.id, title: `batch ${i}` });
-    await forward();
+    await settle();
     await expect
       .poll(() => emailsFor(erin.email).length, { timeout: 20_000, interval: 5 })
       .toBeGreaterThan(2);
@@ -218,4 +202,33 @@ describe('notify-service end to end (Kafka, PostgreSQL, SMTP, WebSocket, command
     expect(ids).toHaveLength(40);
     expect(new Set(ids).size).toBe(40);
   }, 120_000);
+
+  it('given a member removed from the project, when the owner changes a task that member created, then only the assignee is told (socket and email)', async () => {
+    const owner = await commands.user('Olivia');
+    const bob = await commands.user('Bob');
+    const carol = await commands.user('Carol');
+    const projectId = await commands.project(owner, [bob, carol]);
+    const taskId = await commands.task(bob, projectId, { assigneeId: carol.id, title: 'Bob’s idea' });
+    await settle();
+    const bobSockets = await socketsOf(bob.accessToken);
+    const carolSockets = await socketsOf(carol.accessToken);
+    await commands.removeMember(owner, projectId, bob.id);
+    await commands.updateTask(owner, taskId, { status: 'in_progress' });
+    await settle();
+
+    for (const socket of carolSockets) {
+      const [notification] = await socket.waitForNotifications(1);
+      expect(notification).toMatchObject({ type: 'task.status_changed', taskId });
+    }
+    await expect.poll(() => emailsFor(carol.email).length, { timeout: 15_000 }).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    for (const socket of bobSockets) expect(socket.notifications()).toEqual([]);
+    expect(emailsFor(bob.email)).toEqual([]);
+    const { rows } = await sql.query<{ state: string; reason: string }>(
+      'SELECT state, reason FROM notify.email_deliveries WHERE recipient_id = $1',
+      [bob.id],
+    );
+    expect(rows).toEqual([{ state: 'skipped', reason: 'recipient is no longer a member of the project' }]);
+    for (const socket of [...bobSockets, ...carolSockets]) socket.close();
+  });
 });

@@ -13,7 +13,7 @@ import type { MailTransport, OutgoingEmail } from './transport.ts';
 export interface EmailWorkerOptions {
   log: DeliveryLog;
   transport: MailTransport;
-  readSide: Pick<ReadSide, 'userContact' | 'projectName'>;
+  readSide: Pick<ReadSide, 'userContact' | 'isMember' | 'projectName'>;
   from: string;
   logger: Logger;
   /** `taskflow.email.dlq` in the distributed mode; none in the embedded one (the failed row stays). */
@@ -95,8 +95,13 @@ export function createEmailWorker(options: EmailWorkerOptions): EmailWorker {
     if (Date.now() - Date.parse(notification.createdAt) > maxAgeMs) return 'older than the email age limit';
     const contact = await options.readSide.userContact(row.recipientId);
     if (contact === null) throw new Error('recipient not known to the read side (yet)');
-    if (!contact.preferences.email[EMAIL_PREFERENCE_FOR[notification.type]])
+    if (!contact.preferences.email[EMAIL_PREFERENCE_FOR[notification.type]]) {
       return 'turned off in preferences';
+    }
+    // As on the socket: someone removed from the project hears no more of it.
+    if (!(await options.readSide.isMember(notification.projectId, row.recipientId, notification.position))) {
+      return 'recipient is no longer a member of the project';
+    }
     if (!isSafeAddress(contact.email)) throw new PermanentMailError('recipient address is not usable');
     const projectName = (await options.readSide.projectName?.(notification.projectId)) ?? null;
     const rendered = renderEmail({

@@ -25,6 +25,8 @@ export interface RunningCommandService {
     projectId: string,
     fields: { assigneeId?: string; deadline?: string; title?: string },
   ): Promise<string>;
+  updateTask(actor: TestUser, taskId: string, changes: Record<string, unknown>): Promise<void>;
+  removeMember(owner: TestUser, projectId: string, userId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,25 @@ export async function startRealCommandService(): Promise<RunningCommandService> 
       const payload = { projectId, title: fields.title ?? 'Write the report', ...fields };
       return ok(await app.inject({ method: 'POST', url: '/api/tasks', headers: owner.auth, payload }), 201)
         .id;
+    },
+    async updateTask(actor, taskId, changes) {
+      ok(
+        await app.inject({
+          method: 'PATCH',
+          url: `/api/tasks/${taskId}`,
+          headers: actor.auth,
+          payload: changes,
+        }),
+        200,
+      );
+    },
+    async removeMember(owner, projectId, userId) {
+      const response = await app.inject({
+        method: 'DELETE',
+        url: `/api/projects/${projectId}/members/${userId}`,
+        headers: owner.auth,
+      });
+      if (response.statusCode !== 204) throw new Error(`HTTP ${response.statusCode}: ${response.body}`);
     },
     close: () => harness.close(),
   };

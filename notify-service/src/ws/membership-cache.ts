@@ -9,14 +9,19 @@ interface Entry {
 export interface MembershipCache {
   /** `atLeast`: the position the answer must reflect when it is not cached (see ReadSide.isMember). */
   isMember(projectId: string, userId: string, atLeast?: string): Promise<boolean>;
-  /** What the event stream just said (MemberAdded / MemberRemoved): wins over any cached answer. */
-  set(projectId: string, userId: string, member: boolean): void;
+  /** A MemberRemoved seen on the feed: not a member from now on, whatever was cached. */
+  removed(projectId: string, userId: string): void;
+  /** A MemberAdded seen on the feed: forget the cached answer; the next push asks again. */
+  forget(projectId: string, userId: string): void;
 }
 
 /**
  * Push-time authorisation asks the read side whether the recipient is still in the project,
- * cached briefly so a burst of notifications costs one lookup. Membership events seen on the
- * feed update the cache at once, so a removal takes effect in event order, not after the TTL.
+ * as of at least the notification's position, cached briefly so a burst of notifications costs
+ * one lookup. A removal seen on the feed takes effect at once; an addition only drops the
+ * cached answer (a project's events and a task's travel in different Kafka partitions, so the
+ * feed's own order cannot vouch for a membership — only the read side, asked as of a position,
+ * can).
  * When the read side cannot answer, a stale answer is used if there is one, else the
  * notification is withheld (it stays in the inbox; the client gets it on its next resume).
  */
@@ -60,8 +65,11 @@ export function createMembershipCache(
       inflight.set(key, lookup);
       return lookup;
     },
-    set(projectId, userId, member) {
-      remember(keyOf(projectId, userId), member);
+    removed(projectId, userId) {
+      remember(keyOf(projectId, userId), false);
+    },
+    forget(projectId, userId) {
+      entries.delete(keyOf(projectId, userId));
     },
   };
 }

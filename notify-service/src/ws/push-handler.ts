@@ -3,8 +3,8 @@ import type { EventHandler } from '../feed/port.ts';
 import type { NotificationHub } from './hub.ts';
 
 /**
- * The per-instance push group's handler: membership events update the authorisation cache in
- * event order, and each notification goes to the recipient's sockets on this instance.
+ * The per-instance push group's handler: membership events adjust the authorisation cache, and
+ * each notification goes to the recipient's sockets on this instance.
  */
 export function pushHandler(hub: NotificationHub): EventHandler {
   return {
@@ -13,8 +13,8 @@ export function pushHandler(hub: NotificationHub): EventHandler {
       const parsed = parseStoredEvent(recorded);
       if (!parsed.ok) return;
       const { event } = parsed;
-      if (event.type === 'MemberAdded') hub.membership.set(event.data.projectId, event.data.userId, true);
-      if (event.type === 'MemberRemoved') hub.membership.set(event.data.projectId, event.data.userId, false);
+      if (event.type === 'MemberAdded') hub.membership.forget(event.data.projectId, event.data.userId);
+      if (event.type === 'MemberRemoved') hub.membership.removed(event.data.projectId, event.data.userId);
       const addressed = notificationsForEvent(event, {
         eventId: recorded.id,
         position: recorded.position,
