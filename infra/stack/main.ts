@@ -27,7 +27,7 @@ function required(name: string): string {
 
 mkdirSync(join(state, 'tmp'), { recursive: true });
 const group = new ProcessGroup(state, (name, code) => {
-  process.stdout.write(`[stack] ${name} exited unexpectedly (code ${code}); stopping the stack\n`);
+  process.stdout.write(`[stack] ${name} keeps exiting (last code ${code}); stopping the stack\n`);
   void shutdown(1);
 });
 let stopping = false;

@@ -3,12 +3,20 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-/** Child processes with prefixed output and pid files, so a stack after a crash can clean up. */
+/**
+ * Child processes with prefixed output and pid files (a stack after a crash cleans up what the
+ * last one left). A child that dies on its own is started again, like a process supervisor would,
+ * unless it keeps dying: then the stack gives up on it.
+ */
+const MAX_RESTARTS_PER_MINUTE = 5;
+const RESTART_DELAY_MS = 500;
+
 export class ProcessGroup {
   readonly children = new Map<string, ChildProcess>();
   private readonly pidDir: string;
   private stopping = false;
   private readonly onUnexpectedExit: (name: string, code: number | null) => void;
+  private readonly restarts = new Map<string, number[]>();
 
   constructor(stateDir: string, onUnexpectedExit: (name: string, code: number | null) => void) {
     this.onUnexpectedExit = onUnexpectedExit;
@@ -42,10 +50,20 @@ export class ProcessGroup {
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${label} ${line}\n`));
     }
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       rmSync(join(this.pidDir, `${name}.pid`), { force: true });
       this.children.delete(name);
-      if (!this.stopping) this.onUnexpectedExit(name, code);
+      if (this.stopping) return;
+      const recent = (this.restarts.get(name) ?? []).filter((at) => Date.now() - at < 60_000);
+      if (recent.length >= MAX_RESTARTS_PER_MINUTE) {
+        this.onUnexpectedExit(name, code);
+        return;
+      }
+      this.restarts.set(name, [...recent, Date.now()]);
+      process.stdout.write(`${label} exited (${signal ?? code}); starting it again\n`);
+      setTimeout(() => {
+        if (!this.stopping) this.start(name, command, args, env);
+      }, RESTART_DELAY_MS);
     });
     return child;
   }
