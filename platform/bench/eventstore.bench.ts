@@ -48,6 +48,13 @@ async function measureReadAll(store: EventStore, pageSize: number) {
   return { pageSize, events, seconds: round(seconds, 2), perSecond: Math.round(events / seconds) };
 }
 
+async function countCheckpoints(sql: SqlClient): Promise<number> {
+  const { rows } = await sql.query<{ n: number }>(
+    'SELECT (checkpoints_timed + checkpoints_req)::int AS n FROM pg_stat_bgwriter',
+  );
+  return rows[0]?.n ?? 0;
+}
+
 async function main(): Promise<void> {
   const database = await createTestDatabase('bench_eventstore');
   const sql = createPgSqlClient({ connectionString: database.url, maxConnections: 24 });
@@ -58,6 +65,7 @@ async function main(): Promise<void> {
       "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'wal_sync_method', 'server_version')",
     );
     console.log(`event store benchmark: ${SECONDS}s per run, database ${database.name}`);
+    const checkpointsBefore = await countCheckpoints(sql);
     await runLoop(4, 1, appendOperation(store, 'warmup'));
     await runLoop(4, 1, bareInsertOperation(sql));
 
@@ -90,6 +98,7 @@ async function main(): Promise<void> {
     const readAll = [await measureReadAll(store, 1_000), await measureReadAll(store, 10_000)];
     await store.close();
 
+    const checkpoints = (await countCheckpoints(sql)) - checkpointsBefore;
     const one = writes[1] as { appends: { perSecond: number }; ratio: number };
     const sixteen = writes[16] as {
       appends: { perSecond: number };
@@ -137,6 +146,8 @@ async function main(): Promise<void> {
       machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model, node: process.version },
       postgres: Object.fromEntries(settings.rows.map((row) => [row.name, row.setting])),
       secondsPerRun: SECONDS,
+      // Each checkpoint makes the next touch of every index page log a full 8 kB page image.
+      checkpointsDuringRun: checkpoints,
       writes,
       readAll,
       liveLag: lag,
@@ -145,7 +156,8 @@ async function main(): Promise<void> {
     };
     await mkdir(join(RESULTS_FILE, '..'), { recursive: true });
     await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`\nwrote ${RESULTS_FILE}`);
+    console.log(`\ncheckpoints during the run: ${checkpoints} (other work on this cluster forces them too)`);
+    console.log(`wrote ${RESULTS_FILE}`);
   } finally {
     await sql.close();
     await database.drop();

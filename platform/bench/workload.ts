@@ -38,7 +38,10 @@ export function appendOperation(store: EventStore, label: string, onCommitted?: 
   };
 }
 
-/** The physical reference: the same payload as one row into a plain table, nothing else. */
+/**
+ * The physical reference: the same payload as one row into a plain table, nothing else.
+ * Prepared like the event store's own statements, so the comparison is like for like.
+ */
 export function bareInsertOperation(sql: SqlClient) {
   return async (_worker: number, iteration: number) => {
     const { data, metadata } = benchEvent(iteration);

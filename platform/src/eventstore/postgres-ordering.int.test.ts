@@ -1,4 +1,7 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QueryOptions } from '../sql/client.ts';
+import { createTestDatabase } from '../testing/index.ts';
 import { newEvent, newEvents, uniqueStream, withDeadline } from './contract/fixtures.ts';
 import { InvalidAppendError } from './errors.ts';
 import type { EventStore } from './port.ts';
@@ -60,6 +63,37 @@ describe('PostgreSQL event store: a transaction that commits late', () => {
     const positions = subscriber.events().map((event) => event.position);
     expect([...positions].sort((a, b) => store().comparePositions(a, b))).toEqual(positions);
   }, 20_000);
+});
+
+describe('PostgreSQL event store: a transaction open in another database', () => {
+  it('given a write transaction held open in another database of the cluster, when events are appended here, then readers and subscribers still get them', async () => {
+    const elsewhere = await createTestDatabase('eventstore_elsewhere');
+    const other = new pg.Client({ connectionString: elsewhere.url });
+    await other.connect();
+    try {
+      const before = (await store().headPosition()) ?? undefined;
+      const subscriber = collectSubscription(store(), { after: before });
+      await other.query('BEGIN');
+      await other.query('SELECT pg_current_xact_id()');
+      const streamId = uniqueStream('beside-foreign');
+      const appendedAt = Date.now();
+      const result = await store().appendToStream(streamId, newEvents(2), { expectedRevision: 'no_stream' });
+      await waitFor(
+        () => subscriber.events().some((e) => e.position === result.position),
+        2_000,
+        'live delivery',
+      );
+      expect(Date.now() - appendedAt).toBeLessThan(1_000);
+      await subscriber.stop();
+      const read = await store().readAll({ after: before });
+      expect(read.filter((event) => event.streamId === streamId)).toHaveLength(2);
+      expect(await store().headPosition()).toBe(result.position);
+    } finally {
+      await other.query('ROLLBACK').catch(() => {});
+      await other.end();
+      await elsewhere.drop();
+    }
+  });
 });
 
 describe('PostgreSQL event store: a rolled-back append', () => {
@@ -132,12 +166,17 @@ describe('PostgreSQL event store: wake-ups and backpressure', () => {
     await subscriber.stop();
   });
 
-  it('given 200 stored events and a consumer that pulls 5, then the subscription has read one batch, not the backlog', async () => {
-    let readQueries = 0;
+  it('given 200 stored events and a consumer that pulls 5, then the subscription has fetched one batch, not the backlog', async () => {
+    let fetched = 0;
     const counted = { ...fixture.sql };
-    counted.query = (text, params) => {
-      if (text.includes('ORDER BY transaction_id, global_position')) readQueries += 1;
-      return fixture.sql.query(text, params);
+    counted.query = async <Row extends object>(
+      text: string,
+      params?: readonly unknown[],
+      options?: QueryOptions,
+    ) => {
+      const result = await fixture.sql.query<Row>(text, params, options);
+      if (text.includes('ORDER BY transaction_id, global_position')) fetched += result.rows.length;
+      return result;
     };
     const { createPostgresEventStore } = await import('./postgres/store.ts');
     const slowStore = await createPostgresEventStore(counted, { migrate: false, batchSize: 10 });
@@ -151,9 +190,9 @@ describe('PostgreSQL event store: wake-ups and backpressure', () => {
     const iterator = slowStore.subscribeToAll({ after: before })[Symbol.asyncIterator]();
     for (let pulled = 0; pulled < 5; pulled += 1) await iterator.next();
     await sleep(300);
-    expect(readQueries).toBe(1);
+    expect(fetched).toBe(10);
     for (let pulled = 0; pulled < 20; pulled += 1) await iterator.next();
-    expect(readQueries).toBe(3);
+    expect(fetched).toBe(30);
     await iterator.return?.();
     await slowStore.close();
   });

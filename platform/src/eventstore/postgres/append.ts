@@ -2,7 +2,13 @@ import { isUniqueViolation, type SqlClient, type SqlQueryable } from '../../sql/
 import { InvalidAppendError, WrongExpectedRevisionError } from '../errors.ts';
 import type { AppendResult, ExpectedRevision } from '../port.ts';
 import type { ValidatedEvent } from '../validation.ts';
-import { APPEND_SQL, CLASSIFY_RECORDED_SQL, EVENT_ID_CONSTRAINT, EVENTSTORE_CHANNEL } from './schema.ts';
+import {
+  APPEND_ONE_SQL,
+  APPEND_SQL,
+  CLASSIFY_RECORDED_SQL,
+  EVENT_ID_CONSTRAINT,
+  EVENTSTORE_CHANNEL,
+} from './schema.ts';
 
 export interface AppendRow {
   outcome: 'appended' | 'replayed' | 'wrong_expected_revision' | 'event_id_taken';
@@ -12,6 +18,7 @@ export interface AppendRow {
 
 // Two appends collide on a unique key only while they race; a new attempt sees the winner.
 const MAX_APPEND_ATTEMPTS = 10;
+const PREPARED = { prepare: true } as const;
 
 /** The JSON array `eventstore_append` takes, built from the already-serialised parts. */
 export function toAppendPayload(events: ValidatedEvent[]): string {
@@ -22,7 +29,39 @@ export function toAppendPayload(events: ValidatedEvent[]): string {
   return `[${parts.join(',')}]`;
 }
 
+/**
+ * Runs one append: a single event first through the one-statement fast path, anything it
+ * does not settle (and every batch) through `eventstore_append`, which decides every outcome.
+ */
 export async function callAppend(
+  sql: SqlQueryable,
+  streamId: string,
+  expected: ExpectedRevision,
+  events: ValidatedEvent[],
+): Promise<AppendRow> {
+  const [only] = events;
+  if (only && events.length === 1) {
+    const exact = typeof expected === 'number';
+    const params = [
+      streamId,
+      exact ? 'exact' : expected,
+      exact ? expected : null,
+      only.event.id,
+      only.event.type,
+      only.dataJson,
+      only.metadataJson,
+    ];
+    try {
+      const { rows } = await sql.query<AppendRow>(APPEND_ONE_SQL, params, PREPARED);
+      if (rows[0]) return { ...rows[0], outcome: 'appended' };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  return callAppendFunction(sql, streamId, String(expected), toAppendPayload(events));
+}
+
+async function callAppendFunction(
   sql: SqlQueryable,
   streamId: string,
   expected: string,
@@ -30,9 +69,7 @@ export async function callAppend(
 ): Promise<AppendRow> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const { rows } = await sql.query<AppendRow>(APPEND_SQL, [streamId, expected, payload], {
-        prepare: true,
-      });
+      const { rows } = await sql.query<AppendRow>(APPEND_SQL, [streamId, expected, payload], PREPARED);
       const row = rows[0];
       if (!row) throw new Error('eventstore_append returned no row');
       return row;
@@ -94,7 +131,7 @@ export function createWakeUpSender(sql: SqlClient, minIntervalMs: number) {
       inFlight = undefined;
       if (pending) send();
     };
-    inFlight = sql.query(text, [], { prepare: true }).then(done, done);
+    inFlight = sql.query(text, [], PREPARED).then(done, done);
   };
   const send = () => {
     if (inFlight || timer) {

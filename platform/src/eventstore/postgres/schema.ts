@@ -11,7 +11,28 @@ export const EVENTSTORE_CHANNEL = 'eventstore_appended';
  */
 export const APPEND_SQL =
   'SELECT outcome, stream_revision, event_position FROM eventstore_append($1, $2, $3::jsonb)';
-/** Same parameters; answers an append whose event ids turned out to be recorded already. */
+/**
+ * The common case, one event, as one plain statement: no function call, no JSON array to
+ * unpack. Parameters: stream, mode ('any' | 'no_stream' | 'stream_exists' | 'exact'), exact
+ * revision or NULL, id, type, data JSON, metadata JSON. It appends and returns a row, or
+ * returns none when the expectation fails or (for any/stream_exists) the id is recorded,
+ * which APPEND_SQL then sorts out. Expectations no_stream and exact need no id probe: a
+ * retry of such an append always finds its stream moved on.
+ */
+export const APPEND_ONE_SQL = `INSERT INTO eventstore_events (stream_id, revision, event_id, event_type, data, metadata)
+SELECT $1, stream.current + 1, $4::uuid, $5, $6::jsonb, $7::jsonb
+FROM (SELECT coalesce((SELECT e.revision FROM eventstore_events e WHERE e.stream_id = $1
+                       ORDER BY e.revision DESC LIMIT 1), -1) AS current) AS stream
+WHERE CASE $2::text
+        WHEN 'no_stream' THEN stream.current = -1
+        WHEN 'exact' THEN stream.current = $3::bigint
+        WHEN 'stream_exists' THEN stream.current >= 0
+        ELSE true
+      END
+  AND ($2::text IN ('no_stream', 'exact')
+       OR NOT EXISTS (SELECT FROM eventstore_events k WHERE k.event_id = $4::uuid))
+RETURNING revision AS stream_revision, eventstore_position(transaction_id, global_position) AS event_position`;
+/** Same parameters as APPEND_SQL; answers an append whose event ids turned out to be recorded already. */
 export const CLASSIFY_RECORDED_SQL =
   'SELECT outcome, stream_revision, event_position FROM eventstore_classify_recorded($1, $2, $3::jsonb)';
 /** The unique index an append trips when one of its event ids is recorded already. */
@@ -41,6 +62,23 @@ CREATE TABLE eventstore_events (
 CREATE FUNCTION eventstore_position(p_transaction_id xid8, p_global_position bigint) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN lpad(p_transaction_id::text, 20, '0') || '-' || lpad(p_global_position::text, 20, '0');
+
+-- The transaction-id horizon of the reader's database: readers take rows below it only. Rows
+-- below the oldest running transaction are final, but that transaction may be in another
+-- database of the cluster (a test, a long report) and can never write here: such
+-- transactions, still running and listed in another database, are skipped. Anything not
+-- known to be elsewhere counts, which errs on the safe side. Reading pg_stat_activity costs
+-- a few hundred microseconds, so readers use it only when the plain horizon is stuck.
+CREATE FUNCTION eventstore_horizon() RETURNS xid8
+LANGUAGE sql STABLE
+AS $$
+  SELECT coalesce(min(running), pg_snapshot_xmax(pg_current_snapshot()))
+  FROM pg_snapshot_xip(pg_current_snapshot()) AS running
+  WHERE xid(running) NOT IN (
+    SELECT activity.backend_xid FROM pg_stat_activity AS activity
+    WHERE activity.backend_xid IS NOT NULL
+      AND activity.datid IS DISTINCT FROM (SELECT oid FROM pg_database WHERE datname = current_database()))
+$$;
 
 -- p_current is the stream's last revision, NULL when the stream does not exist.
 CREATE FUNCTION eventstore_expectation_met(p_expected text, p_current bigint) RETURNS boolean

@@ -1,11 +1,12 @@
 import type { Position, RecordedEvent } from '../port.ts';
+import type { Horizon } from './reads.ts';
 import type { WakeSignal } from './wake.ts';
 
 export interface SubscriptionSource {
-  /** Up to `limit` events strictly after `after`, below the visibility horizon. */
-  readAfter(after: Position | undefined, limit: number): Promise<RecordedEvent[]>;
-  /** True when committed events wait above the horizon for an older transaction to finish. */
-  hasHeldBackEvents(): Promise<boolean>;
+  /** Up to `limit` events strictly after `after`, below the given horizon. */
+  readPage(after: Position | undefined, limit: number, horizon: Horizon): Promise<RecordedEvent[]>;
+  /** After a short read: true when committed events wait above the horizon. */
+  hasEventsAfter(after: Position | undefined): Promise<boolean>;
 }
 
 export interface SubscriptionTiming {
@@ -14,6 +15,11 @@ export interface SubscriptionTiming {
   pollIntervalMs: number;
   /** First re-check delay while events are held back; doubles up to the poll interval. */
   heldBackRetryMs: number;
+  /**
+   * How long the cheap cluster-wide horizon may hold events back before a read below this
+   * database's own horizon (costlier) is tried, and then at most how often.
+   */
+  stallMs: number;
 }
 
 /**
@@ -30,25 +36,36 @@ export async function* subscribe(
 ): AsyncGenerator<RecordedEvent, void, undefined> {
   let checkpoint = after;
   let heldBackDelay = timing.heldBackRetryMs;
+  let progressAt = performance.now();
+  let horizon: Horizon = 'cluster';
   while (!signal.aborted) {
     const seen = wake.generation;
-    const batch = await endQuietlyOnAbort(source.readAfter(checkpoint, timing.batchSize), signal);
+    const batch = await endQuietlyOnAbort(source.readPage(checkpoint, timing.batchSize, horizon), signal);
     if (!batch) return;
     for (const event of batch) {
       if (signal.aborted) return;
       yield event;
       checkpoint = event.position;
     }
-    if (batch.length > 0) heldBackDelay = timing.heldBackRetryMs;
+    if (batch.length > 0) {
+      heldBackDelay = timing.heldBackRetryMs;
+      progressAt = performance.now();
+    }
+    horizon = 'cluster';
     if (batch.length === timing.batchSize || wake.generation !== seen || signal.aborted) continue;
-    let timeout = timing.pollIntervalMs;
-    // A commit we were told about can sit above the horizon behind an older transaction that
-    // sends no wake-up when it ends; re-check soon instead of waiting for the next poll.
-    const heldBack = await endQuietlyOnAbort(source.hasHeldBackEvents(), signal);
+    const heldBack = await endQuietlyOnAbort(source.hasEventsAfter(checkpoint), signal);
     if (heldBack === undefined) return;
+    let timeout = timing.pollIntervalMs;
     if (heldBack) {
+      // A commit we were told about can sit above the horizon behind an older transaction that
+      // sends no wake-up when it ends; re-check soon instead of waiting for the next poll.
       timeout = heldBackDelay;
       heldBackDelay = Math.min(heldBackDelay * 2, timing.pollIntervalMs);
+      if (performance.now() - progressAt >= timing.stallMs) {
+        horizon = 'database';
+        progressAt = performance.now();
+        continue;
+      }
     } else {
       heldBackDelay = timing.heldBackRetryMs;
     }

@@ -1,11 +1,11 @@
 import pg from 'pg';
-import type { SqlClient } from '../../sql/client.ts';
+import type { SqlClient, SqlQueryable } from '../../sql/client.ts';
 import { createPgSqlClient } from '../../sql/pg.ts';
 import { createTestDatabase, type TestDatabase } from '../../testing/index.ts';
 import { newEvent } from '../contract/fixtures.ts';
 import type { EventStore, NewEvent, RecordedEvent, SubscribeOptions } from '../port.ts';
-import { toAppendPayload } from './append.ts';
-import { APPEND_SQL } from './schema.ts';
+import { validateAppend } from '../validation.ts';
+import { callAppend } from './append.ts';
 import { createPostgresEventStore, type PostgresEventStoreOptions } from './store.ts';
 
 export interface PostgresFixture {
@@ -44,21 +44,24 @@ export async function openPostgresFixture(options: PostgresEventStoreOptions = {
   };
 }
 
-/** A raw session running the adapter's own append SQL inside a transaction the test controls. */
+/** A session of its own running the adapter's append inside a transaction the test controls. */
 export async function beginRawAppend(url: string, streamId: string, events: NewEvent[] = [newEvent()]) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query('BEGIN');
-  const payload = toAppendPayload(
-    events.map((event) => ({
-      event,
-      dataJson: JSON.stringify(event.data),
-      metadataJson: JSON.stringify(event.metadata),
-    })),
-  );
-  const { rows } = await client.query<{ event_position: string }>(APPEND_SQL, [streamId, 'any', payload]);
-  const position = rows[0]?.event_position;
-  if (!position) throw new Error('raw append returned no position');
+  // The adapter's own append code, on a session whose transaction the test ends.
+  const session: SqlQueryable = {
+    query: async <Row extends object>(text: string, params?: readonly unknown[]) => {
+      const result = await client.query<Row>(text, params as unknown[] | undefined);
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    },
+    exec: async (script) => {
+      await client.query(script);
+    },
+  };
+  const row = await callAppend(session, streamId, 'any', validateAppend(streamId, events, 'any'));
+  const position = row.event_position;
+  if (row.outcome !== 'appended' || !position) throw new Error(`raw append did not append: ${row.outcome}`);
   const finish = async (command: 'COMMIT' | 'ROLLBACK') => {
     try {
       await client.query(command);

@@ -1,0 +1,90 @@
+import type { SqlQueryable } from '../../sql/client.ts';
+import type { Position, RecordedEvent } from '../port.ts';
+import { decodePosition } from '../position.ts';
+import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './rows.ts';
+
+// Fixed statements run on every read: parse and plan them once per connection.
+const PREPARED = { prepare: true } as const;
+
+// Only rows of transactions older than every running one are final: a transaction still
+// running can commit later with a smaller global_position than rows already visible. $4, when
+// set, is a horizon computed by eventstore_horizon() before this statement's snapshot.
+const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM eventstore_events
+  WHERE transaction_id < coalesce($4::xid8, pg_snapshot_xmin(pg_current_snapshot()))
+    AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
+  ORDER BY transaction_id, global_position LIMIT $3`;
+// After a short read: committed events exist beyond it, so the horizon is holding them back.
+const EVENTS_AFTER_SQL = `SELECT EXISTS (SELECT 1 FROM eventstore_events
+  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)) AS found`;
+const HORIZON_SQL = 'SELECT eventstore_horizon()::text AS horizon';
+const HEAD_SQL = `SELECT eventstore_position(transaction_id, global_position) AS position FROM eventstore_events
+  WHERE transaction_id < eventstore_horizon() ORDER BY transaction_id DESC, global_position DESC LIMIT 1`;
+
+// One stream needs no horizon: appends to a stream serialise on (stream_id, revision), so its
+// revisions become visible in order, and the write side must see the latest committed state.
+// The positions such reads (and appends) return can be above the horizon, though: they are
+// fine for "is the reader at least this fresh" but a reader should resume only from positions
+// that readAll or a subscription delivered.
+const READ_STREAM_FORWARDS_SQL = `SELECT ${EVENT_COLUMNS} FROM eventstore_events
+  WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`;
+const READ_STREAM_BACKWARDS_SQL = `SELECT ${EVENT_COLUMNS} FROM eventstore_events
+  WHERE stream_id = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`;
+
+/** The horizon to read below: the cheap cluster-wide one, or this database's own. */
+export type Horizon = 'cluster' | 'database';
+
+/** The start of the store, before any event. */
+function positionParams(after: Position | undefined): [string, string] {
+  const { major, minor } = after === undefined ? { major: 0n, minor: 0n } : decodePosition(after);
+  // BigInt strings: a zero-padded number would be read by xid8 as octal.
+  return [major.toString(), minor.toString()];
+}
+
+export function createReads(sql: SqlQueryable) {
+  const readPage = async (after: Position | undefined, limit: number | undefined, horizon: Horizon) => {
+    const databaseHorizon =
+      horizon === 'database'
+        ? ((await sql.query<{ horizon: string }>(HORIZON_SQL)).rows[0]?.horizon ?? null)
+        : null;
+    const params = [...positionParams(after), limit ?? null, databaseHorizon];
+    const { rows } = await sql.query<EventRow>(READ_ALL_SQL, params, PREPARED);
+    return rows.map(toRecordedEvent);
+  };
+
+  const hasEventsAfter = async (after: Position | undefined): Promise<boolean> => {
+    const { rows } = await sql.query<{ found: boolean }>(EVENTS_AFTER_SQL, positionParams(after), PREPARED);
+    return rows[0]?.found === true;
+  };
+
+  return {
+    readPage,
+    hasEventsAfter,
+
+    /** A one-shot read: when the cheap horizon holds events back, finish below this database's own. */
+    async readAll(after: Position | undefined, limit: number | undefined): Promise<RecordedEvent[]> {
+      const page = await readPage(after, limit, 'cluster');
+      if (limit !== undefined && page.length >= limit) return page;
+      const last = page.at(-1)?.position ?? after;
+      if (!(await hasEventsAfter(last))) return page;
+      const rest = await readPage(last, limit === undefined ? undefined : limit - page.length, 'database');
+      return [...page, ...rest];
+    },
+
+    async readStream(
+      streamId: string,
+      forwards: boolean,
+      from: number | undefined,
+      limit: number | undefined,
+    ) {
+      const start = from ?? (forwards ? 0 : Number.MAX_SAFE_INTEGER);
+      const text = forwards ? READ_STREAM_FORWARDS_SQL : READ_STREAM_BACKWARDS_SQL;
+      const { rows } = await sql.query<EventRow>(text, [streamId, start, limit ?? null], PREPARED);
+      return rows.map(toRecordedEvent);
+    },
+
+    async headPosition(): Promise<Position | null> {
+      const { rows } = await sql.query<{ position: string }>(HEAD_SQL, [], PREPARED);
+      return rows[0]?.position ?? null;
+    },
+  };
+}
