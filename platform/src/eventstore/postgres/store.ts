@@ -1,6 +1,6 @@
 import type { SqlClient } from '../../sql/client.ts';
 import { runMigrations } from '../../sql/migrations.ts';
-import type { AppendResult, EventStore, ExpectedRevision, Position, RecordedEvent } from '../port.ts';
+import type { AppendResult, EventStore, ExpectedRevision } from '../port.ts';
 import { comparePositionPairs, decodePosition } from '../position.ts';
 import { validateAppend, validateReadAllLimit, validateStreamRead } from '../validation.ts';
 import { callAppend, createWakeUpSender, interpretAppend } from './append.ts';
