@@ -1,11 +1,13 @@
 export { buildNotifyService, type NotifyServiceDeps } from './app.ts';
 export { type NotifyServiceConfig, notifyServiceConfig } from './config.ts';
 export { createMailboxTransport, createSmtpTransport, type MailTransport } from './email/transport.ts';
+export { createEmbeddedNotify, type EmbeddedNotify, type EmbeddedNotifyOptions } from './embedded.ts';
 export type { EventFeed, EventHandler } from './feed/port.ts';
 export { createKafkaFeeds, createStoreFeeds, type DeliveryFeeds } from './feed/setups.ts';
 export { createHttpReadSide, READ_SIDE_ROUTES } from './read-side/http.ts';
 export type { DueReminder, ReadSide, UserContact } from './read-side/port.ts';
 export { createHttpReminderCommands } from './reminders/http-commands.ts';
+export { injectReminderCommands } from './reminders/inject-commands.ts';
 export type { ReminderCommands, ScanResult } from './reminders/port.ts';
 export { createDeadlineScanner, type DeadlineScanner } from './reminders/scanner.ts';
 export { migrateNotify, NOTIFY_MIGRATION_NAMESPACE, notifyMigrations } from './schema.ts';
