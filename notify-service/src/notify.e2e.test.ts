@@ -231,4 +231,23 @@ describe('notify-service end to end (Kafka, PostgreSQL, SMTP, WebSocket, command
     expect(rows).toEqual([{ state: 'skipped', reason: 'recipient is no longer a member of the project' }]);
     for (const socket of [...bobSockets, ...carolSockets]) socket.close();
   });
+
+  it('given SMTP refuses one recipient with 550, when that user is notified, then one message in the email dead-letter topic names the reason, and mail to others still flows', async () => {
+    const owner = await commands.user('Olivia');
+    const gone = await commands.user('Gone');
+    const fine = await commands.user('Fine');
+    smtp.rejectRecipients.set(gone.email, { code: 550, message: 'Mailbox unavailable' });
+    const projectId = await commands.project(owner, [gone, fine]);
+    await commands.task(owner, projectId, { assigneeId: gone.id });
+    await commands.task(owner, projectId, { assigneeId: fine.id });
+    await settle();
+    const [letter] = await kafka.read(`${eventsDlq}.email`, 1);
+    expect(letter?.headers?.['dlq-reason']?.toString()).toMatch(/^550 /);
+    expect(JSON.parse(letter!.value!.toString())).toMatchObject({
+      source: 'email',
+      details: { recipientId: gone.id },
+    });
+    await expect.poll(() => emailsFor(fine.email).length, { timeout: 15_000 }).toBe(1);
+    expect(emailsFor(gone.email)).toEqual([]);
+  });
 });

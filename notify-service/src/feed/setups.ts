@@ -30,6 +30,8 @@ export interface KafkaFeedsOptions {
   pushGroupPrefix?: string;
   /** Where a new email group starts (default: the beginning of what Kafka retains). */
   emailFromBeginning?: boolean;
+  /** Partitions the events topic gets if notify starts before the forwarder made it (default 6, as the forwarder). */
+  topicPartitions?: number;
 }
 
 export const EVENTS_DLQ_TOPIC = 'taskflow.events.dlq';
@@ -43,6 +45,7 @@ export const EMAIL_DLQ_TOPIC = 'taskflow.email.dlq';
 export async function createKafkaFeeds(options: KafkaFeedsOptions): Promise<DeliveryFeeds> {
   const eventsDlq = options.eventsDlqTopic ?? EVENTS_DLQ_TOPIC;
   const emailDlq = options.emailDlqTopic ?? EMAIL_DLQ_TOPIC;
+  await ensureTopic(options.kafka, options.topic, options.topicPartitions ?? 6);
   await ensureTopic(options.kafka, eventsDlq, 1);
   await ensureTopic(options.kafka, emailDlq, 1);
   const producer = createIdempotentProducer(options.kafka);

@@ -130,4 +130,23 @@ describe('deadline reminders: real projection-service proposes, real command-ser
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(scans).toBe(stoppedAt);
   });
+
+  it('given the read side is unreachable, when POST /notify/deadline runs, then 503 with Retry-After and the service keeps serving', async () => {
+    const standIn = createTestReadSide();
+    standIn.failing = true;
+    const isolated = await startNotifyServer({ readSide: standIn, scanner: scannerOver(standIn) });
+    try {
+      const call = () =>
+        fetch(`${isolated.url}/notify/deadline`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+        });
+      const response = await call();
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect((await call()).status).toBe(503);
+    } finally {
+      await isolated.close();
+    }
+  });
 });

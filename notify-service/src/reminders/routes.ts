@@ -1,4 +1,5 @@
 import { DeadlineScanResult } from '@taskflow/contracts';
+import { ServiceUnavailableError } from '@taskflow/platform';
 import type { FastifyInstance } from 'fastify';
 import type { DeadlineScanner } from './scanner.ts';
 
@@ -18,6 +19,17 @@ export async function deadlineRoutes(
         response: { 200: DeadlineScanResult },
       },
     },
-    async () => options.scanner.scan(new Date()),
+    async (request) => {
+      try {
+        return await options.scanner.scan(new Date());
+      } catch (error) {
+        // The read side being away is an outage to retry, not a bug to stop the process for.
+        request.log.warn({ err: error }, 'deadline scan failed');
+        throw new ServiceUnavailableError(
+          'the deadline scan could not reach the read side; retry shortly',
+          5,
+        );
+      }
+    },
   );
 }
