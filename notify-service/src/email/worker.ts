@@ -67,17 +67,17 @@ export function createEmailWorker(options: EmailWorkerOptions): EmailWorker {
     nudge?.();
   };
 
+  /** Dead-letters first: if the topic is unreachable the claim lapses and the row is tried again. */
   async function fail(row: DeliveryRow, reason: string) {
-    await log.markFinal(row, workerId, 'failed', reason);
     logger.warn({ notificationId: row.notificationId, recipientId: row.recipientId, reason }, 'email failed');
-    if (!options.deadLetters) return;
-    await options.deadLetters.publish({
+    await options.deadLetters?.publish({
       source: 'email',
       reason,
       key: row.notificationId,
       payload: JSON.stringify({ recipientId: row.recipientId, attempts: row.attempts, payload: row.payload }),
       details: { recipientId: row.recipientId, attempts: String(row.attempts) },
     });
+    await log.markFinal(row, workerId, 'failed', reason);
   }
 
   async function retryOrFail(row: DeliveryRow, reason: string) {
