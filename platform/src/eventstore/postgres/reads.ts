@@ -6,17 +6,15 @@ import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './rows.ts';
 // Fixed statements run on every read: parse and plan them once per connection.
 const PREPARED = { prepare: true } as const;
 
-// Only rows of transactions older than every running one are final: a transaction still
-// running can commit later with a smaller global_position than rows already visible. $4, when
-// set, is a horizon computed by eventstore_horizon() before this statement's snapshot.
+// Only rows of transactions older than every running one (of this database) are final: a
+// transaction still running can commit later with a smaller global_position than rows
+// already visible. See eventstore_horizon() in the schema.
 const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM eventstore_events
-  WHERE transaction_id < coalesce($4::xid8, pg_snapshot_xmin(pg_current_snapshot()))
-    AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
+  WHERE transaction_id < eventstore_horizon() AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
   ORDER BY transaction_id, global_position LIMIT $3`;
 // After a short read: committed events exist beyond it, so the horizon is holding them back.
 const EVENTS_AFTER_SQL = `SELECT EXISTS (SELECT 1 FROM eventstore_events
   WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)) AS found`;
-const HORIZON_SQL = 'SELECT eventstore_horizon()::text AS horizon';
 const HEAD_SQL = `SELECT eventstore_position(transaction_id, global_position) AS position FROM eventstore_events
   WHERE transaction_id < eventstore_horizon() ORDER BY transaction_id DESC, global_position DESC LIMIT 1`;
 
@@ -30,24 +28,23 @@ const READ_STREAM_FORWARDS_SQL = `SELECT ${EVENT_COLUMNS} FROM eventstore_events
 const READ_STREAM_BACKWARDS_SQL = `SELECT ${EVENT_COLUMNS} FROM eventstore_events
   WHERE stream_id = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`;
 
-/** The horizon to read below: the cheap cluster-wide one, or this database's own. */
-export type Horizon = 'cluster' | 'database';
-
-/** The start of the store, before any event. */
 function positionParams(after: Position | undefined): [string, string] {
+  // No position: from the start, before any event.
   const { major, minor } = after === undefined ? { major: 0n, minor: 0n } : decodePosition(after);
   // BigInt strings: a zero-padded number would be read by xid8 as octal.
   return [major.toString(), minor.toString()];
 }
 
 export function createReads(sql: SqlQueryable) {
-  const readPage = async (after: Position | undefined, limit: number | undefined, horizon: Horizon) => {
-    const databaseHorizon =
-      horizon === 'database'
-        ? ((await sql.query<{ horizon: string }>(HORIZON_SQL)).rows[0]?.horizon ?? null)
-        : null;
-    const params = [...positionParams(after), limit ?? null, databaseHorizon];
-    const { rows } = await sql.query<EventRow>(READ_ALL_SQL, params, PREPARED);
+  const readPage = async (
+    after: Position | undefined,
+    limit: number | undefined,
+  ): Promise<RecordedEvent[]> => {
+    const { rows } = await sql.query<EventRow>(
+      READ_ALL_SQL,
+      [...positionParams(after), limit ?? null],
+      PREPARED,
+    );
     return rows.map(toRecordedEvent);
   };
 
@@ -59,16 +56,6 @@ export function createReads(sql: SqlQueryable) {
   return {
     readPage,
     hasEventsAfter,
-
-    /** A one-shot read: when the cheap horizon holds events back, finish below this database's own. */
-    async readAll(after: Position | undefined, limit: number | undefined): Promise<RecordedEvent[]> {
-      const page = await readPage(after, limit, 'cluster');
-      if (limit !== undefined && page.length >= limit) return page;
-      const last = page.at(-1)?.position ?? after;
-      if (!(await hasEventsAfter(last))) return page;
-      const rest = await readPage(last, limit === undefined ? undefined : limit - page.length, 'database');
-      return [...page, ...rest];
-    },
 
     async readStream(
       streamId: string,

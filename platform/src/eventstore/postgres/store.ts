@@ -22,7 +22,6 @@ export interface PostgresEventStoreOptions {
 
 // Events appear a few milliseconds after a wake-up when an older append is still committing.
 const HELD_BACK_RETRY_MS = 2;
-const STALL_MS = 20;
 
 /** The PostgreSQL (and PGlite) event store. The caller owns `sql` and closes it after the store. */
 export async function createPostgresEventStore(
@@ -35,7 +34,6 @@ export async function createPostgresEventStore(
     batchSize: options.batchSize ?? 500,
     pollIntervalMs: options.pollIntervalMs ?? 500,
     heldBackRetryMs: HELD_BACK_RETRY_MS,
-    stallMs: STALL_MS,
   };
   const reads = createReads(sql);
   const wake = new WakeSignal();
@@ -72,7 +70,7 @@ export async function createPostgresEventStore(
       return reads.readStream(streamId, direction === 'forwards', from, limit);
     },
 
-    readAll: async (readOptions) => reads.readAll(readOptions?.after, validateReadAllLimit(readOptions)),
+    readAll: async (readOptions) => reads.readPage(readOptions?.after, validateReadAllLimit(readOptions)),
 
     subscribeToAll(subscribeOptions = {}) {
       const { after } = subscribeOptions;

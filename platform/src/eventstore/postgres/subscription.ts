@@ -1,10 +1,9 @@
 import type { Position, RecordedEvent } from '../port.ts';
-import type { Horizon } from './reads.ts';
 import type { WakeSignal } from './wake.ts';
 
 export interface SubscriptionSource {
-  /** Up to `limit` events strictly after `after`, below the given horizon. */
-  readPage(after: Position | undefined, limit: number, horizon: Horizon): Promise<RecordedEvent[]>;
+  /** Up to `limit` events strictly after `after`, below the horizon. */
+  readPage(after: Position | undefined, limit: number): Promise<RecordedEvent[]>;
   /** After a short read: true when committed events wait above the horizon. */
   hasEventsAfter(after: Position | undefined): Promise<boolean>;
 }
@@ -15,11 +14,6 @@ export interface SubscriptionTiming {
   pollIntervalMs: number;
   /** First re-check delay while events are held back; doubles up to the poll interval. */
   heldBackRetryMs: number;
-  /**
-   * How long the cheap cluster-wide horizon may hold events back before a read below this
-   * database's own horizon (costlier) is tried, and then at most how often.
-   */
-  stallMs: number;
 }
 
 /**
@@ -35,41 +29,34 @@ export async function* subscribe(
   signal: AbortSignal,
 ): AsyncGenerator<RecordedEvent, void, undefined> {
   let checkpoint = after;
-  let heldBackDelay = timing.heldBackRetryMs;
-  let progressAt = performance.now();
-  let horizon: Horizon = 'cluster';
+  let quietDelay = timing.heldBackRetryMs;
   while (!signal.aborted) {
     const seen = wake.generation;
-    const batch = await endQuietlyOnAbort(source.readPage(checkpoint, timing.batchSize, horizon), signal);
+    const batch = await endQuietlyOnAbort(source.readPage(checkpoint, timing.batchSize), signal);
     if (!batch) return;
     for (const event of batch) {
       if (signal.aborted) return;
       yield event;
       checkpoint = event.position;
     }
-    if (batch.length > 0) {
-      heldBackDelay = timing.heldBackRetryMs;
-      progressAt = performance.now();
-    }
-    horizon = 'cluster';
-    if (batch.length === timing.batchSize || wake.generation !== seen || signal.aborted) continue;
+    if (batch.length > 0) quietDelay = timing.heldBackRetryMs;
+    if (batch.length === timing.batchSize || wake.generation !== seen) continue;
+    // Caught up as far as the horizon allows. While appends flow, the next wake-up is a few
+    // milliseconds away: wait for it before spending a query on anything else.
+    await wake.wait(seen, quietDelay, signal);
+    if (signal.aborted) return;
+    if (wake.generation !== seen) continue;
+    // Nothing woke us. A commit may sit above the horizon behind an older transaction that
+    // sends no wake-up when it ends (not an append, or in another process that died): if so,
+    // look again soon, backing off, rather than at the next poll.
     const heldBack = await endQuietlyOnAbort(source.hasEventsAfter(checkpoint), signal);
     if (heldBack === undefined) return;
-    let timeout = timing.pollIntervalMs;
     if (heldBack) {
-      // A commit we were told about can sit above the horizon behind an older transaction that
-      // sends no wake-up when it ends; re-check soon instead of waiting for the next poll.
-      timeout = heldBackDelay;
-      heldBackDelay = Math.min(heldBackDelay * 2, timing.pollIntervalMs);
-      if (performance.now() - progressAt >= timing.stallMs) {
-        horizon = 'database';
-        progressAt = performance.now();
-        continue;
-      }
-    } else {
-      heldBackDelay = timing.heldBackRetryMs;
+      quietDelay = Math.min(quietDelay * 2, timing.pollIntervalMs);
+      continue;
     }
-    await wake.wait(seen, timeout, signal);
+    quietDelay = timing.heldBackRetryMs;
+    await wake.wait(seen, timing.pollIntervalMs, signal);
   }
 }
 
