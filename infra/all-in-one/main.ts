@@ -8,6 +8,12 @@ import {
   createArgon2Hasher,
 } from '@taskflow/command-service';
 import {
+  buildNotifyService,
+  createEmbeddedNotify,
+  injectReminderCommands,
+  migrateNotify,
+} from '@taskflow/notify-service';
+import {
   authPlugin,
   ConfigError,
   createHttpServer,
@@ -20,7 +26,12 @@ import {
 } from '@taskflow/platform';
 import { createPostgresEventStore } from '@taskflow/platform/eventstore';
 import { openPgliteSqlClient, runMigrations } from '@taskflow/platform/sql';
-import { buildProjectionService, migrateReadModels, startProjector } from '@taskflow/projection-service';
+import {
+  buildProjectionService,
+  createInProcessReadSide,
+  migrateReadModels,
+  startProjector,
+} from '@taskflow/projection-service';
 import { z } from 'zod';
 import { loadOrCreateSecrets, lockDataDir } from './data-dir.ts';
 
@@ -31,6 +42,22 @@ const configSchema = z.object({
   LOG_LEVEL: envLogLevel,
   JWT_ISSUER: z.string().min(1).default('taskflow'),
   JWT_AUDIENCE: z.string().min(1).default('taskflow-api'),
+  /** Without it, mail is written as .eml files to <TASKFLOW_DATA_DIR>/mailbox. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('TaskFlow <notifications@taskflow.local>'),
+  WS_ALLOWED_ORIGINS: z
+    .string()
+    .default('http://localhost:8080,http://127.0.0.1:8080')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+  DEADLINE_CRON: z.string().min(1).default('* * * * *'),
 });
 
 async function main(): Promise<void> {
@@ -45,6 +72,7 @@ async function main(): Promise<void> {
   await runMigrations(sql, COMMAND_MIGRATION_NAMESPACE, commandServiceMigrations);
   const eventStore = await createPostgresEventStore(sql);
   await migrateReadModels(sql);
+  await migrateNotify(sql);
 
   let shutdown: (error: unknown) => void = () => {};
   const app = await createHttpServer({
@@ -73,6 +101,20 @@ async function main(): Promise<void> {
     ],
   });
   await app.register(buildProjectionService, { sql, eventStore, logger });
+  const notify = createEmbeddedNotify({
+    sql,
+    eventStore,
+    readSide: createInProcessReadSide({ sql, eventStore }),
+    commands: injectReminderCommands(app, secrets.serviceToken),
+    logger,
+    dataDir,
+    smtpUrl: config.SMTP_URL,
+    mailFrom: config.MAIL_FROM,
+    allowedOrigins: config.WS_ALLOWED_ORIGINS,
+    cron: config.DEADLINE_CRON,
+  });
+  await app.register(buildNotifyService, notify.deps);
+  const workers = await notify.start();
   await app.register(buildCommandService, {
     sql,
     eventStore,
@@ -86,6 +128,7 @@ async function main(): Promise<void> {
     host: config.HOST,
     port: config.PORT,
     onClose: async () => {
+      await workers.stop();
       await projector.stop();
       await eventStore.close();
       await sql.close();
@@ -98,6 +141,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `TaskFlow is serving on ${url} (data in ${dataDir})`,
+      `  mail goes to ${notify.mailbox ?? config.SMTP_URL}`,
       `  curl ${url}/healthz`,
       `  curl -X POST ${url}/api/auth/register -H 'content-type: application/json' -d '{"name":"Ada","email":"ada@example.com","password":"correct horse"}'`,
       '',
