@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { inboxStream, makeEvent, notificationId, taskStream } from '@taskflow/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readModelDdl } from '../schema.ts';
+import { dumpReadModels } from '../testing/dump.ts';
 import { createHarness, type Harness } from '../testing/harness.ts';
 import { scenario, type TestUser } from '../testing/scenario.ts';
 
@@ -91,6 +94,55 @@ describe('notification inbox projector (real PostgreSQL)', () => {
     expect(await readOf()).toEqual([true, true, false]);
   });
 
+  it('given read marks mixed with the notifications they mark in one batch, when projected in one batch, then the inbox equals one projected an event at a time', async () => {
+    const task = await scenario(h).task(projectId, alice, { title: 'Mixed', assignee: bob });
+    const early = notificationId((await h.eventStore.readStream(taskStream(task.id)))[1]!.id, bob.id);
+    const first = await h.append(inboxStream(bob.id), [
+      makeEvent('NotificationRead', { userId: bob.id, notificationId: early }),
+    ]);
+    // Twice the same notification: the first mark's position is the one kept.
+    await h.append(inboxStream(bob.id), [
+      makeEvent('NotificationRead', { userId: bob.id, notificationId: early }),
+    ]);
+    // A mark recorded before its notification exists marks nothing, even in the same batch.
+    const laterEventId = randomUUID();
+    const later = notificationId(laterEventId, bob.id);
+    await h.append(inboxStream(bob.id), [
+      makeEvent('NotificationRead', { userId: bob.id, notificationId: later }),
+    ]);
+    const moved = makeEvent('TaskStatusChanged', {
+      taskId: task.id,
+      projectId,
+      title: 'Mixed',
+      from: 'todo',
+      to: 'in_progress',
+      createdBy: alice.id,
+      assigneeId: bob.id,
+      actorName: 'Alice',
+    });
+    await h.appendRaw(taskStream(task.id), [
+      { id: laterEventId, type: moved.type, data: moved.data, metadata: meta(alice.id) },
+    ]);
+    await h.append(inboxStream(bob.id), [
+      makeEvent('AllNotificationsRead', { userId: bob.id, upToPosition: first.position }),
+    ]);
+
+    const projected = async (schema: string, maxBatchSize: number) => {
+      await h.sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; ${readModelDdl(schema)}`);
+      await h.catchUp({ schema, migrate: false, maxBatchSize });
+      return dumpReadModels(h.sql, schema);
+    };
+    const single = await projected('read_single', 1);
+    expect(await projected('read_whole', 10_000)).toEqual(single);
+    const rows = single.notifications!.map((row) => JSON.parse(row) as Record<string, unknown>);
+    expect(rows.find((row) => row.id === early)).toMatchObject({
+      is_read: true,
+      read_position: first.position,
+    });
+    expect(rows.find((row) => row.id === later)).toMatchObject({ is_read: false, read_position: null });
+    await h.catchUp();
+  });
+
   it('given notifications already projected, when their events are delivered again, then no duplicate appears and read marks stay', async () => {
     const before = await h.sql.query('SELECT id, is_read FROM read.notifications ORDER BY id');
     await h.sql.query('UPDATE read.checkpoints SET position = NULL');
@@ -101,3 +153,14 @@ describe('notification inbox projector (real PostgreSQL)', () => {
     expect(before.rowCount).toBeGreaterThanOrEqual(5);
   });
 });
+
+function meta(actor: string) {
+  return {
+    actor,
+    commandId: randomUUID(),
+    correlationId: randomUUID(),
+    causationId: null,
+    occurredAt: new Date().toISOString(),
+    schemaVersion: 1,
+  };
+}
