@@ -6,8 +6,8 @@ export const EVENTSTORE_MIGRATION_NAMESPACE = 'eventstore';
 export const EVENTSTORE_CHANNEL = 'eventstore_appended';
 
 /**
- * One call per append: `SELECT * FROM eventstore_append(stream, expected, events-json)`.
- * Exported so tests can run the adapter's exact append inside a transaction they control.
+ * The full append, `eventstore_append(stream, expected, events-json)`: every batch, and any
+ * single event the one-statement path below does not settle. It decides every outcome.
  */
 export const APPEND_SQL =
   'SELECT outcome, stream_revision, event_position FROM eventstore_append($1, $2, $3::jsonb)';
