@@ -95,6 +95,9 @@ async function main(): Promise<void> {
   const openapiPath = join(state, 'openapi.json');
   writeFileSync(openapiPath, JSON.stringify(mergeOpenApi(documents, 'TaskFlow API')));
   const config = readFileSync(join(root, 'infra/nginx/nginx.conf.template'), 'utf8')
+    // Workers read the merged document and buffer bodies under the state folder, which belongs
+    // to whoever runs the stack: as root they run as root too, as they would for any other user.
+    .replaceAll('@USER@', process.getuid?.() === 0 ? 'user root;' : '')
     .replaceAll('@PORT@', String(port))
     .replaceAll('@STATE@', state)
     .replaceAll('@OPENAPI@', openapiPath)
