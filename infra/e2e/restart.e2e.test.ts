@@ -63,10 +63,10 @@ describe('stack mode: services restarted in the middle of traffic', () => {
       const seen = keep(socket)();
       received.push(...seen);
       const last = socket.notifications().at(-1);
+      expect(last, 'the socket saw the assignments made before the crash').toBeDefined();
       socket = new SocketClient(system.baseUrl, member.token);
       await socket.opened;
-      if (last) socket.send({ type: 'resume', after: last.position });
-      else socket.send({ type: 'resume', after: '0' });
+      socket.send({ type: 'resume', after: last.position });
     }
     const inbox = await eventually(
       async () => {
