@@ -38,28 +38,11 @@ export const CLASSIFY_RECORDED_SQL =
 /** The unique index an append trips when one of its event ids is recorded already. */
 export const EVENT_ID_CONSTRAINT = 'eventstore_events_event_id_key';
 
-export const eventStoreMigrations: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'events table and append function',
-    sql: `
-CREATE TABLE eventstore_events (
-  -- Readers stop below the oldest running transaction, so a late commit can never be skipped.
-  transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  global_position bigserial NOT NULL,
-  stream_id text NOT NULL,
-  revision bigint NOT NULL CHECK (revision >= 0),
-  event_id uuid NOT NULL,
-  event_type text NOT NULL,
-  data jsonb NOT NULL,
-  metadata jsonb NOT NULL,
-  recorded_at timestamptz NOT NULL DEFAULT now(),
-  CONSTRAINT eventstore_events_pkey PRIMARY KEY (transaction_id, global_position),
-  CONSTRAINT eventstore_events_stream_revision_key UNIQUE (stream_id, revision),
-  CONSTRAINT eventstore_events_event_id_key UNIQUE (event_id)
-);
-
-CREATE FUNCTION eventstore_position(p_transaction_id xid8, p_global_position bigint) RETURNS text
+// Every function of the event store, in its current form. v1 was edited while it was new, so
+// databases migrated then hold older versions of these; v2 replaces them all, and from now
+// on a change to a function is a new migration that runs this again.
+const FUNCTIONS_SQL = `
+CREATE OR REPLACE FUNCTION eventstore_position(p_transaction_id xid8, p_global_position bigint) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN lpad(p_transaction_id::text, 20, '0') || '-' || lpad(p_global_position::text, 20, '0');
 
@@ -69,7 +52,7 @@ RETURN lpad(p_transaction_id::text, 20, '0') || '-' || lpad(p_global_position::t
 -- listed in another database are skipped; anything not known to be elsewhere counts, which
 -- errs on the safe side. STABLE, so it sees the calling statement's snapshot; plpgsql, so its
 -- plan is cached per session (as a SQL function it was re-planned on every call, ~0.4 ms).
-CREATE FUNCTION eventstore_horizon() RETURNS xid8
+CREATE OR REPLACE FUNCTION eventstore_horizon() RETURNS xid8
 LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
@@ -84,7 +67,7 @@ END;
 $$;
 
 -- p_current is the stream's last revision, NULL when the stream does not exist.
-CREATE FUNCTION eventstore_expectation_met(p_expected text, p_current bigint) RETURNS boolean
+CREATE OR REPLACE FUNCTION eventstore_expectation_met(p_expected text, p_current bigint) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE p_expected
   WHEN 'any' THEN true
@@ -96,7 +79,7 @@ END;
 -- Called only when some of the events' ids are already recorded: a retry of an append that
 -- already happened (same ids, same place, an expectation that held then) gets the original
 -- answer; anything else is a conflict. event_position names the holding stream for event_id_taken.
-CREATE FUNCTION eventstore_classify_recorded(p_stream_id text, p_expected text, p_events jsonb,
+CREATE OR REPLACE FUNCTION eventstore_classify_recorded(p_stream_id text, p_expected text, p_events jsonb,
   OUT outcome text, OUT stream_revision bigint, OUT event_position text)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -136,7 +119,7 @@ $fn$;
 -- an executor start-up, so the common cases run two: a retried append expecting no_stream or
 -- an exact revision always finds its stream moved on, and only then are its ids looked up;
 -- ids recorded elsewhere trip the unique index (the caller then asks eventstore_classify_recorded).
-CREATE FUNCTION eventstore_append(p_stream_id text, p_expected text, p_events jsonb,
+CREATE OR REPLACE FUNCTION eventstore_append(p_stream_id text, p_expected text, p_events jsonb,
   OUT outcome text, OUT stream_revision bigint, OUT event_position text)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -191,6 +174,38 @@ BEGIN
   event_position := eventstore_position(v_transaction_id, v_global_position);
 END;
 $fn$;
-`,
+`;
+
+export const eventStoreMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events table and append function',
+    sql:
+      `
+CREATE TABLE eventstore_events (
+  -- Readers stop below the oldest running transaction, so a late commit can never be skipped.
+  transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  global_position bigserial NOT NULL,
+  stream_id text NOT NULL,
+  revision bigint NOT NULL CHECK (revision >= 0),
+  event_id uuid NOT NULL,
+  event_type text NOT NULL,
+  data jsonb NOT NULL,
+  metadata jsonb NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT eventstore_events_pkey PRIMARY KEY (transaction_id, global_position),
+  CONSTRAINT eventstore_events_stream_revision_key UNIQUE (stream_id, revision),
+  CONSTRAINT eventstore_events_event_id_key UNIQUE (event_id)
+);
+` + FUNCTIONS_SQL,
+  },
+  {
+    version: 2,
+    name: 'current function definitions',
+    // The append functions changed their result shape, which CREATE OR REPLACE cannot do.
+    sql: `
+DROP FUNCTION IF EXISTS eventstore_append(text, text, jsonb);
+DROP FUNCTION IF EXISTS eventstore_classify_recorded(text, text, jsonb);
+${FUNCTIONS_SQL}`,
   },
 ];
