@@ -180,8 +180,7 @@ export const eventStoreMigrations: readonly Migration[] = [
   {
     version: 1,
     name: 'events table and append function',
-    sql:
-      `
+    sql: `
 CREATE TABLE eventstore_events (
   -- Readers stop below the oldest running transaction, so a late commit can never be skipped.
   transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
@@ -197,7 +196,7 @@ CREATE TABLE eventstore_events (
   CONSTRAINT eventstore_events_stream_revision_key UNIQUE (stream_id, revision),
   CONSTRAINT eventstore_events_event_id_key UNIQUE (event_id)
 );
-` + FUNCTIONS_SQL,
+${FUNCTIONS_SQL}`,
   },
   {
     version: 2,
