@@ -45,7 +45,8 @@ export function createNotificationHub(options: HubOptions): NotificationHub {
   const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const maxSockets = options.maxSocketsPerUser ?? 10;
   const log = options.logger.child({ component: 'ws-hub' });
-  const byUser = new Map<string, Set<Connection>>();
+  // Arrays, not Sets: most users hold one socket, and an idle socket's bytes count.
+  const byUser = new Map<string, Connection[]>();
   let count = 0;
   const membership = createMembershipCache(options.readSide, {
     ttlMs: options.membershipTtlMs ?? 5_000,
@@ -55,13 +56,12 @@ export function createNotificationHub(options: HubOptions): NotificationHub {
     membership.isMember(notification.projectId, userId, notification.position);
 
   const pinger = setInterval(() => {
-    for (const connections of byUser.values()) {
-      for (const connection of connections) sweep(connection);
+    for (const connections of [...byUser.values()]) {
+      for (const connection of [...connections]) sweep(connection);
     }
   }, options.pingIntervalMs ?? 30_000);
   pinger.unref();
 
-  const sockets = new WeakMap<Connection, WebSocket>();
   function sweep(connection: Connection) {
     if (!connection.alive) {
       log.info({ userId: connection.userId }, 'terminating a socket that missed its pong');
@@ -69,21 +69,23 @@ export function createNotificationHub(options: HubOptions): NotificationHub {
       return;
     }
     connection.alive = false;
-    sockets.get(connection)?.ping();
+    connection.ping();
   }
 
   function detach(connection: Connection) {
-    const set = byUser.get(connection.userId);
-    if (!set?.delete(connection)) return;
+    const list = byUser.get(connection.userId);
+    const at = list?.indexOf(connection) ?? -1;
+    if (!list || at < 0) return;
+    list.splice(at, 1);
     count -= 1;
-    if (set.size === 0) byUser.delete(connection.userId);
+    if (list.length === 0) byUser.delete(connection.userId);
   }
 
   return {
     membership,
-    hasRoomFor: (userId) => (byUser.get(userId)?.size ?? 0) < maxSockets,
+    hasRoomFor: (userId) => (byUser.get(userId)?.length ?? 0) < maxSockets,
     attach(socket, userId) {
-      if ((byUser.get(userId)?.size ?? 0) >= maxSockets) {
+      if ((byUser.get(userId)?.length ?? 0) >= maxSockets) {
         socket.close(CLOSE.policy, 'too many sockets for this user');
         return null;
       }
@@ -96,21 +98,17 @@ export function createNotificationHub(options: HubOptions): NotificationHub {
         log,
         onClosed: detach,
       });
-      sockets.set(connection, socket);
-      let set = byUser.get(userId);
-      if (!set) {
-        set = new Set();
-        byUser.set(userId, set);
-      }
-      set.add(connection);
+      const list = byUser.get(userId);
+      if (list) list.push(connection);
+      else byUser.set(userId, [connection]);
       count += 1;
       return connection;
     },
     async push(recipientId, notification) {
       const connections = byUser.get(recipientId);
-      if (!connections || connections.size === 0) return;
+      if (!connections || connections.length === 0) return;
       if (!(await authorize(recipientId, notification))) return;
-      for (const connection of byUser.get(recipientId) ?? []) connection.deliver(notification);
+      for (const connection of [...(byUser.get(recipientId) ?? [])]) connection.deliver(notification);
     },
     closeAll(code, reason) {
       for (const connections of [...byUser.values()]) {

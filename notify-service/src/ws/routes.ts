@@ -1,11 +1,28 @@
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import websocket from '@fastify/websocket';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '@taskflow/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import { CLOSE } from './connection.ts';
 import { accessTokenOf, chooseProtocol, originAllowed, redactedUrl } from './handshake.ts';
 import type { NotificationHub } from './hub.ts';
 
 export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
+
+function terminateOnError(this: WebSocket): void {
+  this.terminate();
+}
+
+/**
+ * @fastify/websocket routes the upgrade through a ServerResponse assigned to the TCP socket;
+ * once upgraded it is never used again, but the socket keeps pointing at it (and it at the
+ * request with its headers) for the connection's whole life. Detaching frees both.
+ */
+function releaseUpgradeResponse(tcp: Socket): void {
+  const response = (tcp as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  response?.detachSocket(tcp);
+}
 
 export interface WsRouteOptions {
   hub: NotificationHub;
@@ -63,6 +80,11 @@ export async function wsRoutes(app: FastifyInstance, options: WsRouteOptions): P
         detail: 'open a WebSocket here',
       }),
     wsHandler: (socket, request) => {
+      // @fastify/websocket's error listener closes over the request and reply, keeping them
+      // (and the raw request) alive as long as the socket: swap it for one that holds nothing.
+      socket.removeAllListeners('error');
+      socket.on('error', terminateOnError);
+      releaseUpgradeResponse(request.raw.socket);
       hub.attach(socket, request.user.userId);
     },
   });
