@@ -1,0 +1,109 @@
+import type { Logger } from '@taskflow/platform';
+import type { EventStore, Position, RecordedEvent } from '@taskflow/platform/eventstore';
+import type { SqlClient } from '@taskflow/platform/sql';
+import { type BatchContext, commitBatch, ProjectorHaltedError } from '../projector/apply.ts';
+import { ALL_PROJECTORS } from '../projector/registry.ts';
+import type { Projector } from '../projector/types.ts';
+import { READ_MODELS_CHECKPOINT } from '../schema.ts';
+import { backoffMs, isTransient, sleep } from '../shared/transient.ts';
+
+export interface ReplayTarget {
+  sql: SqlClient;
+  eventStore: EventStore;
+  logger: Logger;
+  /** The schema replayed into; its checkpoint row must be at `from`. */
+  schema: string;
+  projectors?: readonly Projector[];
+  /** Events read and applied per transaction (default 2,000). */
+  pageSize?: number;
+}
+
+export interface ReplayProgress {
+  position: Position | null;
+  /** Events committed by this replay so far. */
+  events: number;
+}
+
+const TRANSIENT_RETRIES = 5;
+
+/**
+ * Applies every event after `from` up to and including `until` to the target schema with the
+ * projector's own batch commit (checkpoint in the same transaction, same skip and halt rules),
+ * stopping exactly at `until`, so a replay can be brought to any position a live checkpoint
+ * names. Bigger transactions than the live projector's and the next page read while the
+ * current one is applied: a rebuild is throughput, not latency.
+ */
+export async function replayRange(
+  target: ReplayTarget,
+  from: Position | null,
+  until: Position | null,
+  onProgress?: (progress: ReplayProgress) => void,
+): Promise<ReplayProgress> {
+  const { eventStore } = target;
+  const pageSize = target.pageSize ?? 2_000;
+  const context: BatchContext = {
+    sql: target.sql,
+    logger: target.logger,
+    schema: target.schema,
+    checkpointName: READ_MODELS_CHECKPOINT,
+    projectors: target.projectors ?? ALL_PROJECTORS,
+  };
+  const progress: ReplayProgress = { position: from, events: 0 };
+  if (until === null || (from !== null && eventStore.comparePositions(from, until) >= 0)) return progress;
+
+  const read = (after: Position | null) => {
+    const page = eventStore.readAll({ after: after ?? undefined, limit: pageSize });
+    page.catch(() => undefined); // awaited below; a failure while a batch commits is not unhandled
+    return page;
+  };
+  let next: Promise<RecordedEvent[]> | null = read(from);
+  while (next) {
+    const page: RecordedEvent[] = (await next).filter(
+      (event) => eventStore.comparePositions(event.position, until) <= 0,
+    );
+    const last = page.at(-1);
+    if (!last) break;
+    const reached = eventStore.comparePositions(last.position, until) >= 0;
+    next = reached ? null : read(last.position);
+    await commitWithRetries(context, progress.position, page);
+    progress.position = last.position;
+    progress.events += page.length;
+    onProgress?.({ ...progress });
+  }
+  return progress;
+}
+
+async function commitWithRetries(
+  context: BatchContext,
+  expected: Position | null,
+  events: RecordedEvent[],
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await commitBatch(context, expected, events);
+      return;
+    } catch (error) {
+      if (isTransient(error) && attempt <= TRANSIENT_RETRIES) {
+        context.logger.warn({ err: error, attempt }, 'replay batch failed; retrying');
+        await sleep(backoffMs(attempt));
+        continue;
+      }
+      if (error instanceof ProjectorHaltedError || isTransient(error) || events.length === 1) {
+        throw asHalt(error, events);
+      }
+      // Name the event that fails, as the live projector does: apply one at a time.
+      let position = expected;
+      for (const event of events) {
+        await commitWithRetries(context, position, [event]);
+        position = event.position;
+      }
+      return;
+    }
+  }
+}
+
+function asHalt(error: unknown, events: RecordedEvent[]): unknown {
+  if (error instanceof ProjectorHaltedError || isTransient(error) || events.length !== 1) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ProjectorHaltedError(events[0]!, `applying it failed: ${reason}`, { cause: error });
+}

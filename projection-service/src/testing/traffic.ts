@@ -1,0 +1,332 @@
+/**
+ * Generated task traffic for the benchmark: users register, create projects and add members,
+ * then tasks are created and worked on (assigned, moved through statuses, renamed, described,
+ * prioritised, given deadlines, reminded) while users read their notifications. Work clusters
+ * on a window of recently created tasks, as it does in a real team, so a task's events are
+ * spread over time but not over the whole log. Every event is valid for its schema. The
+ * benchmark bulk-loads it; tests append it through the event store (`appendTraffic`).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  DEFAULT_PREFERENCES,
+  type DomainEvent,
+  emailReservationStream,
+  inboxStream,
+  makeEvent,
+  notificationsForEvent,
+  projectStream,
+  STATUS_TRANSITIONS,
+  TASK_PRIORITIES,
+  type TaskStatus,
+  taskStream,
+  userStream,
+} from '@taskflow/contracts';
+import type {
+  AppendResult,
+  EventMetadata,
+  ExpectedRevision,
+  NewEvent,
+  Position,
+} from '@taskflow/platform/eventstore';
+
+export interface TrafficShape {
+  users: number;
+  projects: number;
+  tasks: number;
+  /** Total events wanted; the last chunk may overshoot by a few. */
+  events: number;
+}
+
+/** One row for the event store's table, in append order. */
+export interface EventRow {
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  event_type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+}
+
+interface User {
+  id: string;
+  name: string;
+}
+interface Project {
+  id: string;
+  members: User[];
+}
+interface TaskState {
+  id: string;
+  project: Project;
+  title: string;
+  createdBy: string;
+  assignee: User | null;
+  status: TaskStatus;
+  deadline: string | null;
+}
+
+const ACTIVE_WINDOW = 3_000;
+const WORDS = ['fix', 'login', 'report', 'invoice', 'deploy', 'review', 'design', 'sync', 'export', 'cache'];
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+const title = () => `${pick(WORDS)} ${pick(WORDS)} ${pick(WORDS)} #${Math.floor(Math.random() * 10_000)}`;
+
+export function createTraffic(shape: TrafficShape) {
+  const revisions = new Map<string, number>();
+  const users: User[] = [];
+  const projects: Project[] = [];
+  const active: TaskState[] = [];
+  /** Per user: notification ids not yet read (a few), and the newest notifying position seen. */
+  const unread = new Map<string, string[]>();
+  const seenPosition = new Map<string, string>();
+  const notifiedIn = new Map<string, string[]>(); // event id → recipients, until its position is known
+  let clock = Date.parse('2026-01-05T08:00:00.000Z');
+  let created = 0;
+  let emitted = 0;
+  let out: EventRow[] = [];
+
+  const emit = (streamId: string, event: DomainEvent, actor: string | null) => {
+    const revision = (revisions.get(streamId) ?? -1) + 1;
+    revisions.set(streamId, revision);
+    clock += 250 + Math.floor(Math.random() * 500);
+    const eventId = randomUUID();
+    const occurredAt = new Date(clock).toISOString();
+    const context = { eventId, position: '', occurredAt, actor };
+    const recipients = notificationsForEvent(event, context).map((n) => n.recipientId);
+    if (recipients.length > 0) {
+      notifiedIn.set(eventId, recipients);
+      for (const { recipientId, notification } of notificationsForEvent(event, context)) {
+        const list = unread.get(recipientId) ?? [];
+        list.push(notification.id);
+        if (list.length > 20) list.shift();
+        unread.set(recipientId, list);
+      }
+    }
+    out.push({
+      stream_id: streamId,
+      revision,
+      event_id: eventId,
+      event_type: event.type,
+      data: event.data as Record<string, unknown>,
+      metadata: {
+        actor,
+        commandId: randomUUID(),
+        correlationId: randomUUID(),
+        causationId: null,
+        occurredAt,
+        schemaVersion: event.schemaVersion,
+      },
+    });
+    emitted += 1;
+  };
+
+  const register = () => {
+    const user = { id: randomUUID(), name: `User ${users.length}` };
+    const email = `user${users.length}@example.com`;
+    emit(emailReservationStream(email), makeEvent('EmailReserved', { email, userId: user.id }), user.id);
+    emit(
+      userStream(user.id),
+      makeEvent('UserRegistered', {
+        userId: user.id,
+        name: user.name,
+        email,
+        preferences: DEFAULT_PREFERENCES,
+      }),
+      user.id,
+    );
+    users.push(user);
+  };
+
+  const createProject = () => {
+    const owner = pick(users);
+    const project: Project = { id: randomUUID(), members: [owner] };
+    const stream = projectStream(project.id);
+    emit(
+      stream,
+      makeEvent('ProjectCreated', {
+        projectId: project.id,
+        name: title(),
+        description: '',
+        createdBy: owner.id,
+      }),
+      owner.id,
+    );
+    emit(
+      stream,
+      makeEvent('MemberAdded', { projectId: project.id, userId: owner.id, role: 'owner' }),
+      owner.id,
+    );
+    for (let i = 0, n = 4 + Math.floor(Math.random() * 6); i < n; i++) {
+      const user = pick(users);
+      if (project.members.includes(user)) continue;
+      project.members.push(user);
+      emit(
+        stream,
+        makeEvent('MemberAdded', { projectId: project.id, userId: user.id, role: 'member' }),
+        owner.id,
+      );
+    }
+    if (Math.random() < 0.3 && project.members.length > 1) {
+      const member = project.members[1]!;
+      emit(
+        stream,
+        makeEvent('MemberRoleChanged', {
+          projectId: project.id,
+          userId: member.id,
+          from: 'member',
+          to: 'manager',
+        }),
+        owner.id,
+      );
+    }
+    projects.push(project);
+  };
+
+  const createTask = () => {
+    const project = projects[created % projects.length]!;
+    const creator = pick(project.members);
+    const deadline =
+      Math.random() < 0.4 ? new Date(clock + 86_400_000 * (1 + Math.random() * 20)).toISOString() : null;
+    const task: TaskState = {
+      id: randomUUID(),
+      project,
+      title: title(),
+      createdBy: creator.id,
+      assignee: null,
+      status: 'todo',
+      deadline,
+    };
+    emit(
+      taskStream(task.id),
+      makeEvent('TaskCreated', {
+        taskId: task.id,
+        projectId: project.id,
+        title: task.title,
+        description: Math.random() < 0.5 ? `Details about ${task.title}` : '',
+        priority: pick(TASK_PRIORITIES),
+        deadline,
+        createdBy: creator.id,
+      }),
+      creator.id,
+    );
+    active.push(task);
+    if (active.length > ACTIVE_WINDOW) active.splice(Math.floor(Math.random() * active.length), 1);
+    created += 1;
+  };
+
+  /** One thing someone does to a task they work on. */
+  const work = (task: TaskState) => {
+    const actor = pick(task.project.members);
+    const stream = taskStream(task.id);
+    const base = { taskId: task.id, projectId: task.project.id };
+    const roll = Math.random();
+    if (task.assignee === null || roll < 0.1) {
+      const assignee = pick(task.project.members);
+      if (assignee === task.assignee) return;
+      const data = { ...base, title: task.title, assigneeId: assignee.id, actorName: actor.name };
+      emit(
+        stream,
+        makeEvent('TaskAssigned', { ...data, previousAssigneeId: task.assignee?.id ?? null }),
+        actor.id,
+      );
+      task.assignee = assignee;
+    } else if (roll < 0.5) {
+      const to = pick(STATUS_TRANSITIONS[task.status]);
+      const data = { ...base, title: task.title, from: task.status, to, createdBy: task.createdBy };
+      emit(
+        stream,
+        makeEvent('TaskStatusChanged', { ...data, assigneeId: task.assignee.id, actorName: actor.name }),
+        actor.id,
+      );
+      task.status = to;
+    } else if (roll < 0.6) {
+      task.title = title();
+      emit(stream, makeEvent('TaskRenamed', { ...base, title: task.title }), actor.id);
+    } else if (roll < 0.68) {
+      emit(
+        stream,
+        makeEvent('TaskDescriptionChanged', { ...base, description: `Now: ${title()}` }),
+        actor.id,
+      );
+    } else if (roll < 0.74) {
+      emit(stream, makeEvent('TaskPrioritised', { ...base, priority: pick(TASK_PRIORITIES) }), actor.id);
+    } else if (roll < 0.8) {
+      task.deadline = new Date(clock + 86_400_000 * (1 + Math.random() * 10)).toISOString();
+      emit(stream, makeEvent('TaskDeadlineSet', { ...base, deadline: task.deadline }), actor.id);
+    } else if (roll < 0.82 && task.deadline !== null) {
+      task.deadline = null;
+      emit(stream, makeEvent('TaskDeadlineCleared', base), actor.id);
+    } else if (roll < 0.84) {
+      emit(stream, makeEvent('TaskUnassigned', { ...base, previousAssigneeId: task.assignee.id }), actor.id);
+      task.assignee = null;
+    } else if (roll < 0.88 && task.deadline !== null) {
+      const data = { ...base, title: task.title, deadline: task.deadline, assigneeId: task.assignee.id };
+      emit(
+        stream,
+        makeEvent('TaskDeadlineApproaching', { ...data, window: pick(['24h', '1h'] as const), late: false }),
+        null,
+      );
+    } else {
+      readInbox(pick(task.project.members));
+    }
+  };
+
+  const readInbox = (user: User) => {
+    const list = unread.get(user.id) ?? [];
+    const upTo = seenPosition.get(user.id);
+    if (Math.random() < 0.1 && upTo) {
+      emit(
+        inboxStream(user.id),
+        makeEvent('AllNotificationsRead', { userId: user.id, upToPosition: upTo }),
+        user.id,
+      );
+      unread.set(user.id, []);
+    } else if (list.length > 0) {
+      const notificationId = list.splice(Math.floor(Math.random() * list.length), 1)[0]!;
+      emit(inboxStream(user.id), makeEvent('NotificationRead', { userId: user.id, notificationId }), user.id);
+    }
+  };
+
+  return {
+    /** The next events in append order: set-up first, then interleaved work. */
+    next(size: number): EventRow[] {
+      out = [];
+      while (out.length < size && emitted < shape.events) {
+        if (users.length < shape.users) register();
+        else if (projects.length < shape.projects) createProject();
+        else if (created < shape.tasks && Math.random() * (shape.events - emitted) < shape.tasks - created) {
+          createTask();
+        } else if (active.length > 0) work(pick(active));
+        else createTask();
+      }
+      return out;
+    },
+    /** After a chunk is stored: positions of notifying events, for later AllNotificationsRead. */
+    stored(positions: ReadonlyMap<string, string>) {
+      for (const [eventId, recipients] of notifiedIn) {
+        const position = positions.get(eventId);
+        if (position) for (const recipient of recipients) seenPosition.set(recipient, position);
+      }
+      notifiedIn.clear();
+    },
+    projects: () => projects,
+    emitted: () => emitted,
+  };
+}
+
+/** Appends the next `count` generated events one by one, as writers would (e.g. `harness.appendRaw`). */
+export async function appendTraffic(
+  append: (streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision) => Promise<AppendResult>,
+  traffic: ReturnType<typeof createTraffic>,
+  count: number,
+): Promise<Position | null> {
+  const positions = new Map<string, Position>();
+  let last: Position | null = null;
+  for (const row of traffic.next(count)) {
+    const event = { id: row.event_id, type: row.event_type, data: row.data, metadata: row.metadata };
+    const result = await append(row.stream_id, [event], row.revision === 0 ? 'no_stream' : row.revision - 1);
+    positions.set(row.event_id, result.position);
+    last = result.position;
+  }
+  traffic.stored(positions);
+  return last;
+}
