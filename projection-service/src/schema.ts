@@ -123,6 +123,23 @@ CREATE INDEX notifications_unread ON ${s}.notifications (recipient_id, position,
 `;
 }
 
+/**
+ * Indexes only queries read through: no projector looks a row up by them. A rebuild lays
+ * them after its bulk replay instead of updating them row by row (a third of its database
+ * work). Keep this list in step with the projectors' own lookups.
+ */
+export const QUERY_ONLY_INDEXES: readonly string[] = [
+  'memberships_user',
+  'tasks_project_created',
+  'tasks_project_updated',
+  'tasks_project_priority',
+  'tasks_project_deadline',
+  'tasks_assignee',
+  'tasks_search',
+  'tasks_open_deadlines',
+  'notifications_recipient',
+];
+
 export const readModelMigrations: readonly Migration[] = [
   { version: 1, name: 'read models', sql: readModelDdl(READ_SCHEMA) },
 ];

@@ -24,6 +24,13 @@ const schemas = async (h: Harness) =>
     )
   ).rows.map((row) => row.name);
 
+const indexesOf = async (h: Harness) =>
+  (
+    await h.sql.query<{ definition: string }>(
+      `SELECT indexdef AS definition FROM pg_indexes WHERE schemaname = 'read' ORDER BY indexname`,
+    )
+  ).rows.map((row) => row.definition);
+
 describe('projections rebuild (real PostgreSQL)', () => {
   let h: Harness;
   const traffic = createTraffic({ users: 8, projects: 3, tasks: 400, events: 5_000 });
@@ -37,6 +44,7 @@ describe('projections rebuild (real PostgreSQL)', () => {
 
   it('given a projected history, when rebuilt twice, then both rebuilds have identical checksums, equal to the live tables', async () => {
     const live = await checksums(h);
+    const indexes = await indexesOf(h);
     const first = await rebuildReadModels({
       sql: h.sql,
       eventStore: h.eventStore,
@@ -55,6 +63,11 @@ describe('projections rebuild (real PostgreSQL)', () => {
       h.lastPosition(),
     );
     expect(await schemas(h)).toEqual(['read']);
+    // The indexes set aside during the replay are all back, and the lanes' checkpoint rows gone.
+    expect(await indexesOf(h)).toEqual(indexes);
+    expect(indexes.length).toBeGreaterThan(15);
+    const names = await h.sql.query<{ name: string }>('SELECT name FROM read.checkpoints');
+    expect(names.rows).toEqual([{ name: READ_MODELS_CHECKPOINT }]);
     expect((live.tasks as { rows: number }).rows).toBeGreaterThan(30);
     expect((live.notifications as { rows: number }).rows).toBeGreaterThan(100);
   });

@@ -4,10 +4,11 @@ import type { SqlClient } from '@taskflow/platform/sql';
 import { readCheckpoint } from '../checkpoints/store.ts';
 import { migrateReadModels, READ_MODELS_CHECKPOINT, REBUILD_SCHEMA } from '../schema.ts';
 import { sleep } from '../shared/transient.ts';
+import { REBUILD_LANES } from './lanes.ts';
 import { withMaintenanceLock } from './lock.ts';
 import { createProgress } from './progress.ts';
 import { type ReplayTarget, replayRange } from './replay.ts';
-import { dropSchema, layShadowSchema } from './shadow.ts';
+import { dropSchema, layIndexes, layShadowSchema } from './shadow.ts';
 import { RETIRED_SCHEMA, swapIn } from './swap.ts';
 
 export interface RebuildDeps {
@@ -42,16 +43,21 @@ export async function rebuildReadModels(deps: RebuildDeps): Promise<RebuildResul
   await migrateReadModels(sql);
   return withMaintenanceLock(sql, async () => {
     const pageSize = deps.pageSize ?? 5_000;
-    const target: ReplayTarget = { sql, eventStore, logger: deps.logger, schema: REBUILD_SCHEMA, pageSize };
+    const target: ReplayTarget = {
+      sql,
+      eventStore,
+      logger: deps.logger,
+      schema: REBUILD_SCHEMA,
+      pageSize,
+      lanes: REBUILD_LANES,
+    };
     const progress = createProgress('rebuild', deps.report ?? (() => {}));
     const started = performance.now();
     let events = 0;
-    await dropSchema(sql, RETIRED_SCHEMA);
-    await layShadowSchema(sql, REBUILD_SCHEMA);
-    try {
-      // Passes until one finds less than a page: what is left for the swap to apply under its
-      // lock (while the live projector waits) is then about a page at most.
-      let position: Position | null = null;
+    let position: Position | null = null;
+    // Passes until one finds less than a page: what is left for the swap to apply under its
+    // lock (while the live projector waits) is then about a page at most.
+    const catchUp = async () => {
       for (;;) {
         const head = await eventStore.headPosition();
         const pass = await replayRange(target, position, head, (p) =>
@@ -59,8 +65,15 @@ export async function rebuildReadModels(deps: RebuildDeps): Promise<RebuildResul
         );
         events += pass.events;
         position = pass.position;
-        if (pass.events < pageSize) break;
+        if (pass.events < pageSize) return;
       }
+    };
+    await dropSchema(sql, RETIRED_SCHEMA);
+    const deferred = await layShadowSchema(sql, REBUILD_SCHEMA);
+    try {
+      await catchUp();
+      await layIndexes(sql, deferred);
+      await catchUp(); // what arrived while the indexes were built
       let swapped: { position: Position | null; events: number } | undefined;
       for (let attempt = 1; !swapped; attempt++) {
         let tail = 0;

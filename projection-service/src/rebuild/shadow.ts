@@ -1,10 +1,33 @@
 import type { SqlClient } from '@taskflow/platform/sql';
-import { assertSchemaName, readModelDdl } from '../schema.ts';
+import { assertSchemaName, QUERY_ONLY_INDEXES, readModelDdl } from '../schema.ts';
 
-/** Lays empty read-model tables in `schema`, dropping whatever an earlier run left there. */
-export async function layShadowSchema(sql: SqlClient, schema: string): Promise<void> {
+/** Index definitions set aside by `layShadowSchema`, to be laid again by `layIndexes`. */
+export type DeferredIndexes = readonly string[];
+
+/**
+ * Lays empty read-model tables in `schema` (dropping whatever an earlier run left there) with
+ * `readModelDdl`, then takes out the indexes only queries use, returning their definitions as
+ * PostgreSQL prints them: the same DDL, built once over the finished tables.
+ */
+export async function layShadowSchema(sql: SqlClient, schema: string): Promise<DeferredIndexes> {
   const s = assertSchemaName(schema);
   await sql.exec(`DROP SCHEMA IF EXISTS ${s} CASCADE; ${readModelDdl(s)}`);
+  const { rows } = await sql.query<{ name: string; definition: string }>(
+    `SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+     WHERE schemaname = $1 AND indexname = ANY($2) ORDER BY indexname`,
+    [s, QUERY_ONLY_INDEXES],
+  );
+  if (rows.length > 0) await sql.exec(rows.map((row) => `DROP INDEX ${s}.${row.name};`).join('\n'));
+  return rows.map((row) => row.definition);
+}
+
+/** Builds the deferred indexes, with memory enough to sort each in one go. */
+export async function layIndexes(sql: SqlClient, definitions: DeferredIndexes): Promise<void> {
+  if (definitions.length === 0) return;
+  await sql.transaction(async (tx) => {
+    await tx.query("SET LOCAL maintenance_work_mem = '256MB'");
+    for (const definition of definitions) await tx.exec(definition);
+  });
 }
 
 export async function dropSchema(sql: SqlClient, schema: string): Promise<void> {

@@ -5,6 +5,7 @@ import { readCheckpoint } from '../checkpoints/store.ts';
 import { migrateReadModels, READ_MODELS_CHECKPOINT, READ_SCHEMA } from '../schema.ts';
 import { READ_MODEL_TABLES } from '../testing/dump.ts';
 import { diffRows, type RowDifference, type TableChecksum, tableChecksum } from './checksums.ts';
+import { REBUILD_LANES } from './lanes.ts';
 import { withMaintenanceLock } from './lock.ts';
 import { createProgress } from './progress.ts';
 import { type ReplayTarget, replayRange } from './replay.ts';
@@ -59,9 +60,10 @@ export async function verifyReadModels(deps: VerifyDeps): Promise<VerifyResult> 
       logger: deps.logger,
       schema: VERIFY_SCHEMA,
       pageSize: deps.pageSize ?? 5_000,
+      lanes: REBUILD_LANES,
     };
     const progress = createProgress('verify', deps.report ?? (() => {}));
-    await layShadowSchema(sql, VERIFY_SCHEMA);
+    await layShadowSchema(sql, VERIFY_SCHEMA); // query-only indexes are not needed to compare rows
     let keep = false;
     try {
       const start = (await readCheckpoint(sql, READ_SCHEMA, READ_MODELS_CHECKPOINT)).position;
