@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-/** The end-to-end suite: whole systems started as real processes, so one file at a time. */
+/** infra's tests: the end-to-end suite (whole systems as real processes, one file at a time). */
 export default defineConfig({
   test: {
-    root: import.meta.dirname,
-    include: ['**/*.e2e.test.ts'],
+    // infra/ is not a package: its unit tests (gateway config) run here too, before the systems.
+    root: `${import.meta.dirname}/..`,
+    include: ['**/*.unit.test.ts', '**/*.e2e.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     fileParallelism: false,

@@ -1,9 +1,10 @@
 // `./taskflow stack`: the distributed mode on one machine. PostgreSQL and Kafka are started by
 // ./taskflow before this runs (DATABASE_URL, KAFKA_BROKERS); this starts an SMTP sink (unless
 // SMTP_URL is set), command-service, projection-service, two notify-service instances and nginx.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadOrCreateSecrets } from '../all-in-one/data-dir.ts';
+import { renderNginxConfig } from './nginx.ts';
 import { mergeOpenApi, type OpenApiDocument } from './openapi.ts';
 import { ProcessGroup, waitForHealthy } from './processes.ts';
 
@@ -94,21 +95,23 @@ async function main(): Promise<void> {
   );
   const openapiPath = join(state, 'openapi.json');
   writeFileSync(openapiPath, JSON.stringify(mergeOpenApi(documents, 'TaskFlow API')));
-  const config = readFileSync(join(root, 'infra/nginx/nginx.conf.template'), 'utf8')
-    // Workers read the merged document and buffer bodies under the state folder, which belongs
-    // to whoever runs the stack: as root they run as root too, as they would for any other user.
-    .replaceAll('@USER@', process.getuid?.() === 0 ? 'user root;' : '')
-    .replaceAll('@PORT@', String(port))
-    .replaceAll('@STATE@', state)
-    .replaceAll('@OPENAPI@', openapiPath)
-    .replaceAll('@COMMAND@', `127.0.0.1:${ports.command}`)
-    .replaceAll('@PROJECTION@', `127.0.0.1:${ports.projection}`)
-    .replaceAll('@NOTIFY_SERVERS@', ports.notify.map((p) => `server 127.0.0.1:${p};`).join(' '));
+  // Workers read the merged document and buffer bodies under the state folder, which belongs
+  // to whoever runs the stack: as root they run as root too, as they would for any other user.
+  const config = renderNginxConfig({
+    user: process.getuid?.() === 0 ? 'user root;' : '',
+    port,
+    listenHost: '127.0.0.1',
+    state,
+    openapi: openapiPath,
+    command: `127.0.0.1:${ports.command}`,
+    projection: `127.0.0.1:${ports.projection}`,
+    notify: ports.notify.map((p) => `127.0.0.1:${p}`),
+  });
   writeFileSync(join(state, 'nginx.conf'), config);
   group.start(
     'nginx',
     process.env.NGINX_BIN ?? 'nginx',
-    ['-p', state, '-c', join(state, 'nginx.conf')],
+    ['-p', state, '-c', join(state, 'nginx.conf'), '-g', 'daemon off;'],
     common,
   );
   await waitForHealthy(`http://127.0.0.1:${port}/healthz`);
