@@ -43,6 +43,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    // One access line per request (onResponse below) instead of Fastify's two.
+    disableRequestLogging: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
@@ -53,6 +55,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
   });
   await app.register(problemHandler, { onProgrammerError: options.onProgrammerError });
   await app.register(swagger, {
