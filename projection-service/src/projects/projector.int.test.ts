@@ -1,5 +1,7 @@
 import { makeEvent, projectStream } from '@taskflow/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readModelDdl } from '../schema.ts';
+import { dumpReadModels } from '../testing/dump.ts';
 import { createHarness, type Harness } from '../testing/harness.ts';
 import { scenario, type TestUser } from '../testing/scenario.ts';
 
@@ -64,5 +66,41 @@ describe('projects projector (real PostgreSQL)', () => {
     await h.sql.query('UPDATE read.checkpoints SET position = NULL');
     await h.catchUp();
     expect(await members(projectId)).toEqual([{ user_id: alice.id, role: 'owner' }]);
+  });
+
+  it('given members added, re-roled, removed and added back within one batch, when projected in one batch, then the rows equal those projected an event at a time', async () => {
+    const given = scenario(h);
+    const projectId = await given.project(alice);
+    const stream = projectStream(projectId);
+    await h.append(
+      stream,
+      [
+        makeEvent('MemberAdded', { projectId, userId: bob.id, role: 'member' }),
+        makeEvent('MemberRoleChanged', { projectId, userId: bob.id, from: 'member', to: 'manager' }),
+        makeEvent('MemberRemoved', { projectId, userId: bob.id, role: 'manager' }),
+        makeEvent('MemberAdded', { projectId, userId: bob.id, role: 'member' }),
+        makeEvent('MemberAdded', { projectId, userId: carol.id, role: 'member' }),
+        makeEvent('MemberAdded', { projectId, userId: carol.id, role: 'manager' }),
+        // A role change for someone not (or no longer) a member changes nothing.
+        makeEvent('MemberRemoved', { projectId, userId: carol.id, role: 'manager' }),
+        makeEvent('MemberRoleChanged', { projectId, userId: carol.id, from: 'member', to: 'owner' }),
+      ],
+      { actor: alice.id, occurredAt: new Date(Date.now() + 60_000).toISOString() },
+    );
+    const projected = async (schema: string, maxBatchSize: number) => {
+      await h.sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; ${readModelDdl(schema)}`);
+      await h.catchUp({ schema, migrate: false, maxBatchSize });
+      return dumpReadModels(h.sql, schema);
+    };
+    const single = await projected('read_single', 1);
+    expect(await projected('read_whole', 10_000)).toEqual(single);
+    const rows = single.memberships!.map((row) => JSON.parse(row) as Record<string, unknown>);
+    expect(rows.filter((row) => row.project_id === projectId).map((row) => [row.user_id, row.role])).toEqual(
+      expect.arrayContaining([
+        [alice.id, 'owner'],
+        [bob.id, 'member'],
+      ]),
+    );
+    expect(rows.filter((row) => row.project_id === projectId)).toHaveLength(2);
   });
 });

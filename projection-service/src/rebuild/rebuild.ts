@@ -8,7 +8,7 @@ import { REBUILD_LANES } from './lanes.ts';
 import { withMaintenanceLock } from './lock.ts';
 import { createProgress } from './progress.ts';
 import { type ReplayTarget, replayRange } from './replay.ts';
-import { dropSchema, layIndexes, layShadowSchema } from './shadow.ts';
+import { dropSchema, finishShadowSchema, layShadowSchema } from './shadow.ts';
 import { RETIRED_SCHEMA, swapIn } from './swap.ts';
 
 export interface RebuildDeps {
@@ -72,8 +72,8 @@ export async function rebuildReadModels(deps: RebuildDeps): Promise<RebuildResul
     const deferred = await layShadowSchema(sql, REBUILD_SCHEMA);
     try {
       await catchUp();
-      await layIndexes(sql, deferred);
-      await catchUp(); // what arrived while the indexes were built
+      await finishShadowSchema(sql, REBUILD_SCHEMA, deferred);
+      await catchUp(); // what arrived meanwhile
       let swapped: { position: Position | null; events: number } | undefined;
       for (let attempt = 1; !swapped; attempt++) {
         let tail = 0;

@@ -21,13 +21,25 @@ export async function layShadowSchema(sql: SqlClient, schema: string): Promise<D
   return rows.map((row) => row.definition);
 }
 
-/** Builds the deferred indexes, with memory enough to sort each in one go. */
-export async function layIndexes(sql: SqlClient, definitions: DeferredIndexes): Promise<void> {
-  if (definitions.length === 0) return;
+/**
+ * Builds the deferred indexes (with memory enough to sort each in one go) and gathers the
+ * planner's statistics: swapped in without them, the new tables would be queried with
+ * guesses until autovacuum came by.
+ */
+export async function finishShadowSchema(
+  sql: SqlClient,
+  schema: string,
+  definitions: DeferredIndexes,
+): Promise<void> {
   await sql.transaction(async (tx) => {
     await tx.query("SET LOCAL maintenance_work_mem = '256MB'");
     for (const definition of definitions) await tx.exec(definition);
   });
+  const { rows } = await sql.query<{ name: string }>(
+    'SELECT tablename AS name FROM pg_tables WHERE schemaname = $1',
+    [assertSchemaName(schema)],
+  );
+  await sql.exec(`ANALYZE ${rows.map((row) => `${schema}.${row.name}`).join(', ')}`);
 }
 
 export async function dropSchema(sql: SqlClient, schema: string): Promise<void> {

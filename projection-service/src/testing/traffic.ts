@@ -13,7 +13,7 @@ import {
   emailReservationStream,
   inboxStream,
   makeEvent,
-  notificationsForEvent,
+  notificationId as notificationIdFor,
   projectStream,
   STATUS_TRANSITIONS,
   TASK_PRIORITIES,
@@ -33,7 +33,7 @@ export interface TrafficShape {
   users: number;
   projects: number;
   tasks: number;
-  /** Total events wanted; the last chunk may overshoot by a few. */
+  /** Events over which the tasks are created (more can be asked for; they work on tasks). */
   events: number;
 }
 
@@ -70,6 +70,17 @@ const WORDS = ['fix', 'login', 'report', 'invoice', 'deploy', 'review', 'design'
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 const title = () => `${pick(WORDS)} ${pick(WORDS)} ${pick(WORDS)} #${Math.floor(Math.random() * 10_000)}`;
 
+/** Who `notificationsFor` tells of an event (its rules, without computing the ids). */
+function notified(event: DomainEvent, actor: string | null): string[] {
+  const candidates =
+    event.type === 'TaskAssigned' || event.type === 'TaskDeadlineApproaching'
+      ? [event.data.assigneeId]
+      : event.type === 'TaskStatusChanged'
+        ? [event.data.createdBy, event.data.assigneeId]
+        : [];
+  return [...new Set(candidates.filter((id): id is string => id !== null && id !== actor))];
+}
+
 export function createTraffic(shape: TrafficShape) {
   const revisions = new Map<string, number>();
   const users: User[] = [];
@@ -90,15 +101,14 @@ export function createTraffic(shape: TrafficShape) {
     clock += 250 + Math.floor(Math.random() * 500);
     const eventId = randomUUID();
     const occurredAt = new Date(clock).toISOString();
-    const context = { eventId, position: '', occurredAt, actor };
-    const recipients = notificationsForEvent(event, context).map((n) => n.recipientId);
+    const recipients = notified(event, actor);
     if (recipients.length > 0) {
       notifiedIn.set(eventId, recipients);
-      for (const { recipientId, notification } of notificationsForEvent(event, context)) {
-        const list = unread.get(recipientId) ?? [];
-        list.push(notification.id);
+      for (const recipient of recipients) {
+        const list = unread.get(recipient) ?? [];
+        list.push(eventId); // its notification id is worked out only when it is read: uuid v5 is slow
         if (list.length > 20) list.shift();
-        unread.set(recipientId, list);
+        unread.set(recipient, list);
       }
     }
     out.push({
@@ -209,7 +219,11 @@ export function createTraffic(shape: TrafficShape) {
       creator.id,
     );
     active.push(task);
-    if (active.length > ACTIVE_WINDOW) active.splice(Math.floor(Math.random() * active.length), 1);
+    if (active.length > ACTIVE_WINDOW) {
+      // A random task leaves the window (swap with the last: a splice would move thousands).
+      active[Math.floor(Math.random() * active.length)] = active.at(-1)!;
+      active.pop();
+    }
     created += 1;
   };
 
@@ -281,16 +295,17 @@ export function createTraffic(shape: TrafficShape) {
       );
       unread.set(user.id, []);
     } else if (list.length > 0) {
-      const notificationId = list.splice(Math.floor(Math.random() * list.length), 1)[0]!;
+      const eventId = list.splice(Math.floor(Math.random() * list.length), 1)[0]!;
+      const notificationId = notificationIdFor(eventId, user.id);
       emit(inboxStream(user.id), makeEvent('NotificationRead', { userId: user.id, notificationId }), user.id);
     }
   };
 
   return {
-    /** The next events in append order: set-up first, then interleaved work. */
+    /** The next `size` events or a few more, in append order: set-up first, then interleaved work. */
     next(size: number): EventRow[] {
       out = [];
-      while (out.length < size && emitted < shape.events) {
+      while (out.length < size) {
         if (users.length < shape.users) register();
         else if (projects.length < shape.projects) createProject();
         else if (created < shape.tasks && Math.random() * (shape.events - emitted) < shape.tasks - created) {
@@ -304,9 +319,10 @@ export function createTraffic(shape: TrafficShape) {
     stored(positions: ReadonlyMap<string, string>) {
       for (const [eventId, recipients] of notifiedIn) {
         const position = positions.get(eventId);
-        if (position) for (const recipient of recipients) seenPosition.set(recipient, position);
+        if (!position) continue; // not stored yet
+        for (const recipient of recipients) seenPosition.set(recipient, position);
+        notifiedIn.delete(eventId);
       }
-      notifiedIn.clear();
     },
     projects: () => projects,
     emitted: () => emitted,
