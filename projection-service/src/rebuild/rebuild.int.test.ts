@@ -1,10 +1,13 @@
+import type { TaskPage } from '@taskflow/contracts';
 import { createPostgresEventStore } from '@taskflow/platform/eventstore';
 import { createPgSqlClient } from '@taskflow/platform/sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../checkpoints/store.ts';
 import { READ_MODELS_CHECKPOINT, READ_SCHEMA, readModelDdl } from '../schema.ts';
+import { createTestApp } from '../testing/app.ts';
 import { dumpReadModels, READ_MODEL_TABLES } from '../testing/dump.ts';
 import { createHarness, type Harness } from '../testing/harness.ts';
+import type { TestUser } from '../testing/scenario.ts';
 import { appendTraffic, createTraffic } from '../testing/traffic.ts';
 import { tableChecksum } from './checksums.ts';
 import { MaintenanceBusyError } from './lock.ts';
@@ -158,6 +161,35 @@ describe('projections rebuild (real PostgreSQL)', () => {
     await h.catchUp({ schema: 'read_reference', migrate: false });
     expect(await dumpReadModels(h.sql, READ_SCHEMA)).toEqual(await dumpReadModels(h.sql, 'read_reference'));
     await h.sql.exec('DROP SCHEMA read_reference CASCADE');
+  });
+
+  it('given the query API serving while a tampered row is rebuilt away, when queried after the swap, then it answers from the new tables', async () => {
+    const app = await createTestApp(h);
+    try {
+      const { rows } = await h.sql.query<{ id: string; project_id: string; created_by: string }>(
+        'SELECT id, project_id, created_by FROM read.tasks ORDER BY id LIMIT 1',
+      );
+      const task = rows[0]!;
+      const user = (
+        await h.sql.query<TestUser>('SELECT id, name, email FROM read.users WHERE id = $1', [task.created_by])
+      ).rows[0]!;
+      const titles = async () => {
+        // The same statements many times over: prepared on the pool's connections before the swap.
+        const responses = await Promise.all(
+          Array.from({ length: 8 }, () => app.get(`/api/tasks?projectId=${task.project_id}&limit=100`, user)),
+        );
+        return responses.map(
+          (response) => (response.json() as TaskPage).items.find((t) => t.id === task.id)?.title,
+        );
+      };
+      await h.sql.query(`UPDATE read.tasks SET title = 'tampered' WHERE id = $1`, [task.id]);
+      expect(new Set(await titles())).toEqual(new Set(['tampered']));
+      await rebuildReadModels({ sql: h.sql, eventStore: h.eventStore, logger: h.logger });
+      const after = await titles();
+      expect(after.every((title) => title !== undefined && title !== 'tampered')).toBe(true);
+    } finally {
+      await app.app.close();
+    }
   });
 
   it('given a rebuild running, when another rebuild or a verify starts, then it is refused and the first one finishes', async () => {

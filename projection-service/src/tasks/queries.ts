@@ -82,6 +82,9 @@ export async function listTasks(ctx: QueryContext, userId: string, query: TaskLi
      ORDER BY t.${key.column} ${direction}, t.id ${direction}
      LIMIT ${bind(query.limit + 1)}`,
     params,
+    // Planning costs as much as running this query; the usual shapes (sort, project, assignee,
+    // status, cursor: at most 128 texts, never values) stay prepared on each connection.
+    { prepare: !query.q && !query.deadlineBefore && !query.deadlineAfter },
   );
   const items = rows.slice(0, query.limit);
   const last = items.at(-1);
@@ -99,6 +102,7 @@ export async function findVisibleTask(
   const { rows } = await ctx.sql.query<Task>(
     `SELECT ${taskColumns('t')} FROM ${ctx.schema}.tasks t WHERE t.id = $1 AND ${visibleTo(ctx, 't', '$2')}`,
     [taskId, userId],
+    { prepare: true },
   );
   return rows[0] ?? null;
 }
