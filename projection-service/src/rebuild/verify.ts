@@ -59,7 +59,7 @@ export async function verifyReadModels(deps: VerifyDeps): Promise<VerifyResult> 
       eventStore,
       logger: deps.logger,
       schema: VERIFY_SCHEMA,
-      pageSize: deps.pageSize ?? 5_000,
+      pageSize: deps.pageSize ?? 20_000,
       lanes: REBUILD_LANES,
     };
     const progress = createProgress('verify', deps.report ?? (() => {}));
