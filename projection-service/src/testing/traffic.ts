@@ -91,6 +91,8 @@ export function createTraffic(shape: TrafficShape) {
   const seenPosition = new Map<string, string>();
   const notifiedIn = new Map<string, string[]>(); // event id → recipients, until its position is known
   let clock = Date.parse('2026-01-05T08:00:00.000Z');
+  /** Emails are unique per generator, so two of them can write to one store. */
+  const tag = randomUUID().slice(0, 8);
   let created = 0;
   let emitted = 0;
   let out: EventRow[] = [];
@@ -131,7 +133,7 @@ export function createTraffic(shape: TrafficShape) {
 
   const register = () => {
     const user = { id: randomUUID(), name: `User ${users.length}` };
-    const email = `user${users.length}@example.com`;
+    const email = `user${users.length}.${tag}@example.com`;
     emit(emailReservationStream(email), makeEvent('EmailReserved', { email, userId: user.id }), user.id);
     emit(
       userStream(user.id),

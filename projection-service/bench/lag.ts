@@ -1,0 +1,107 @@
+import type { EventStore, Position } from '@taskflow/platform/eventstore';
+import type { SqlClient } from '@taskflow/platform/sql';
+import { CHECKPOINT_CHANNEL } from '../src/checkpoints/store.ts';
+import { READ_SCHEMA } from '../src/schema.ts';
+import type { createTraffic } from '../src/testing/traffic.ts';
+import { startChild } from './child.ts';
+
+export interface LagResult {
+  targetPerSecond: number;
+  appendedPerSecond: number;
+  appended: number;
+  visible: number;
+  lagMs: { p50: number; p90: number; p99: number; max: number };
+}
+
+/**
+ * Projection lag: from the moment an append is acknowledged to the moment the read models'
+ * checkpoint is at or past it, as a query waiting with X-Min-Position learns it (the NOTIFY
+ * each committed batch sends). The live projector runs as in production, in a process of its
+ * own; appends are paced at `perSecond`, one event each (a command's append), in the order the
+ * traffic generator made them (each stream's events one after the other).
+ */
+export async function measureLag(options: {
+  url: string;
+  sql: SqlClient;
+  eventStore: EventStore;
+  traffic: ReturnType<typeof createTraffic>;
+  perSecond: number;
+  seconds: number;
+}): Promise<LagResult> {
+  const { eventStore } = options;
+  const projector = await startChild('./projector-process.ts', { DATABASE_URL: options.url });
+  const pending = new Set<{ position: Position; at: number }>();
+  const lags: number[] = [];
+  const unlisten = await options.sql.listen(CHECKPOINT_CHANNEL, (payload) => {
+    const now = performance.now();
+    const message = payload === null ? null : (JSON.parse(payload) as { schema: string; position: string });
+    if (message?.schema !== READ_SCHEMA) return;
+    for (const entry of pending) {
+      if (eventStore.comparePositions(entry.position, message.position) <= 0) {
+        lags.push(now - entry.at);
+        pending.delete(entry);
+      }
+    }
+  });
+  try {
+    const streams = new Map<string, Promise<unknown>>();
+    let failure: unknown;
+    const positions = new Map<string, Position>();
+    const total = Math.round(options.perSecond * options.seconds);
+    const started = performance.now();
+    let launched = 0;
+    while (launched < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * options.perSecond));
+      while (launched < due) {
+        for (const row of options.traffic.next(1)) {
+          launched += 1;
+          const event = { id: row.event_id, type: row.event_type, data: row.data, metadata: row.metadata };
+          const previous = streams.get(row.stream_id) ?? Promise.resolve();
+          const append = previous.then(async () => {
+            if (failure) return;
+            const result = await eventStore.appendToStream(row.stream_id, [event], {
+              expectedRevision: row.revision === 0 ? 'no_stream' : row.revision - 1,
+            });
+            pending.add({ position: result.position, at: performance.now() });
+            positions.set(row.event_id, result.position);
+          });
+          streams.set(
+            row.stream_id,
+            append.catch((error: unknown) => {
+              failure ??= error;
+            }),
+          );
+        }
+      }
+      if (positions.size > 500) {
+        options.traffic.stored(positions);
+        positions.clear();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await Promise.all(streams.values());
+    if (failure) throw failure;
+    const appendedSeconds = (performance.now() - started) / 1000;
+    for (let waited = 0; pending.size > 0 && waited < 10_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    options.traffic.stored(positions);
+    lags.sort((a, b) => a - b);
+    const at = (p: number) =>
+      round(lags[Math.min(lags.length - 1, Math.max(0, Math.ceil(p * lags.length) - 1))]);
+    return {
+      targetPerSecond: options.perSecond,
+      appendedPerSecond: Math.round(launched / appendedSeconds),
+      appended: launched,
+      visible: lags.length,
+      lagMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: round(lags.at(-1)) },
+    };
+  } finally {
+    await unlisten();
+    await projector.stop();
+  }
+}
+
+function round(value: number | undefined): number {
+  return value === undefined ? Number.NaN : Math.round(value * 10) / 10;
+}
