@@ -51,6 +51,8 @@ export async function swapIn(
         `the rebuild reached ${tail.position ?? 'nothing'} but the live read models are at ${live}: not swapping`,
       );
     }
+    // The renames come last: they give this transaction an id, and the event store's readers
+    // (the tail replay above included) stay below the oldest transaction still running.
     await tx.exec(
       `ALTER SCHEMA ${READ_SCHEMA} RENAME TO ${RETIRED_SCHEMA};
        ALTER SCHEMA ${target.schema} RENAME TO ${READ_SCHEMA};`,
