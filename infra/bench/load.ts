@@ -224,6 +224,9 @@ async function runAssign(job: AssignJob): Promise<AssignResult> {
   const free = [...job.taskIds];
   const current = new Map<string, string>();
   const frameMs: number[] = [];
+  /** Frame latencies by the second (of the measured window) their assignment was sent in. */
+  const bySecond = new Map<number, number[]>();
+  let measuredFrom = Number.POSITIVE_INFINITY;
   const postMs: number[] = [];
   const statuses: Record<string, number> = {};
   let sent = 0;
@@ -242,6 +245,10 @@ async function runAssign(job: AssignJob): Promise<AssignResult> {
     if (!sentTo.measured) return;
     frames += 1;
     frameMs.push(frame.at - sentTo.sentAt);
+    const second = Math.floor((sentTo.sentAt - measuredFrom) / 1000);
+    const bucket = bySecond.get(second) ?? [];
+    bySecond.set(second, bucket);
+    bucket.push(frame.at - sentTo.sentAt);
     // The read side's share: projector, Kafka (stack) and notify after the command was answered.
     afterAnswerMs.push(frame.at - sentTo.answeredAt);
   };
@@ -350,6 +357,7 @@ async function runAssign(job: AssignJob): Promise<AssignResult> {
   await pace(job.warmupSeconds, false);
   const cpuStart = process.cpuUsage();
   const started = performance.now();
+  measuredFrom = started;
   await pace(job.seconds, true);
   const seconds = (performance.now() - started) / 1000;
   const cpuCores = coresSince(cpuStart, seconds);
@@ -380,6 +388,12 @@ async function runAssign(job: AssignJob): Promise<AssignResult> {
     frameLatency: latencyOf(frameMs),
     postLatency: latencyOf(postMs),
     afterAnswerLatency: latencyOf(afterAnswerMs),
+    timeline: [...bySecond]
+      .sort((x, y) => x[0] - y[0])
+      .map(([second, values]) => {
+        const { count, p50Ms, maxMs } = latencyOf(values);
+        return { second, frames: count, p50Ms, maxMs };
+      }),
     sampleErrors,
     cpuCores,
   };

@@ -77,6 +77,8 @@ export interface AssignResult {
   postLatency: Latency;
   /** Frame arrival minus the PATCH's answer (negative when the frame came first). */
   afterAnswerLatency: Latency;
+  /** By the second of the window the assignment was sent in: frames, p50 and max latency. */
+  timeline: { second: number; frames: number; p50Ms: number; maxMs: number }[];
   sampleErrors: string[];
   cpuCores: number;
 }
