@@ -3,7 +3,7 @@ import type { SqlClient } from '@taskflow/platform/sql';
 import { CHECKPOINT_CHANNEL } from '../src/checkpoints/store.ts';
 import { READ_SCHEMA } from '../src/schema.ts';
 import type { createTraffic } from '../src/testing/traffic.ts';
-import { startChild } from './child.ts';
+import { cpuSecondsOf, meterCpu, startChild } from './child.ts';
 
 export interface LagResult {
   targetPerSecond: number;
@@ -11,6 +11,10 @@ export interface LagResult {
   appended: number;
   visible: number;
   lagMs: { p50: number; p90: number; p99: number; max: number };
+  /** CPU the projector process used per event applied. */
+  projectorCpuMsPerEvent: number;
+  /** PostgreSQL's per event: the appends' and the projector's work together. */
+  postgresCpuMsPerEvent: number;
 }
 
 /**
@@ -27,6 +31,7 @@ export async function measureLag(options: {
   traffic: ReturnType<typeof createTraffic>;
   perSecond: number;
   seconds: number;
+  postgresPids: () => Promise<number[]>;
 }): Promise<LagResult> {
   const { eventStore } = options;
   const projector = await startChild('./projector-process.ts', { DATABASE_URL: options.url });
@@ -43,6 +48,9 @@ export async function measureLag(options: {
       }
     }
   });
+  const projectorCpu = await cpuSecondsOf(projector.child.pid);
+  const postgres = meterCpu(options.postgresPids);
+  await postgres.start();
   try {
     const streams = new Map<string, Promise<unknown>>();
     let failure: unknown;
@@ -86,6 +94,8 @@ export async function measureLag(options: {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     options.traffic.stored(positions);
+    const cpu = (await cpuSecondsOf(projector.child.pid)) - projectorCpu;
+    const postgresCpu = await postgres.stop();
     lags.sort((a, b) => a - b);
     const at = (p: number) =>
       round(lags[Math.min(lags.length - 1, Math.max(0, Math.ceil(p * lags.length) - 1))]);
@@ -95,6 +105,8 @@ export async function measureLag(options: {
       appended: launched,
       visible: lags.length,
       lagMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: round(lags.at(-1)) },
+      projectorCpuMsPerEvent: Math.round((cpu / Math.max(launched, 1)) * 1e5) / 100,
+      postgresCpuMsPerEvent: Math.round((postgresCpu / Math.max(launched, 1)) * 1e5) / 100,
     };
   } finally {
     await unlisten();

@@ -15,7 +15,6 @@
  * Prints a table and writes bench/results/projections.json. BENCH_EVENTS (default 1,000,000)
  * and BENCH_SECONDS (each measured run, default 15) shorten or lengthen it. 127.0.0.1 only.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +26,8 @@ import { createTraffic } from '../src/testing/traffic.ts';
 import { measureLag } from './lag.ts';
 import { loadTraffic } from './load.ts';
 import { measureQueries } from './queries.ts';
+import { runRebuildCommand } from './rebuild.ts';
+import { printTable } from './table.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -38,27 +39,6 @@ const WATCHDOG_MS = 20 * 60_000;
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const load = () => loadavg().map((value) => Math.round(value * 100) / 100);
-
-/** `projections rebuild` as an operator runs it; its progress lines pass through to stderr. */
-function runRebuildCommand(url: string): Promise<{ events: number; seconds: number; perSecond: number }> {
-  return new Promise((resolve, reject) => {
-    const cli = new URL('../src/cli/main.ts', import.meta.url).pathname;
-    const child = spawn(process.execPath, [cli, 'projections', 'rebuild'], {
-      env: { ...process.env, DATABASE_URL: url },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const match = /: (\d+) events in ([\d.]+)s \((\d+) events\/s\)/.exec(out);
-      if (code !== 0 || !match) return reject(new Error(`projections rebuild failed (${code}): ${out}`));
-      resolve({ events: Number(match[1]), seconds: Number(match[2]), perSecond: Number(match[3]) });
-    });
-  });
-}
 
 async function counts(sql: SqlClient): Promise<Record<string, number>> {
   const { rows } = await sql.query<{ name: string; n: number }>(
@@ -95,7 +75,13 @@ async function main(): Promise<void> {
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     say(`  loaded ${loaded} events in ${loadSeconds.toFixed(1)}s; rebuilding`);
 
-    const rebuild = { ...(await runRebuildCommand(database.url)), loadAverage: load() };
+    const postgresPids = async () =>
+      (
+        await sql.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+          database.name,
+        ])
+      ).rows.map((row) => row.pid);
+    const rebuild = { ...(await runRebuildCommand(database.url, postgresPids)), loadAverage: load() };
     const rows = await counts(sql);
     say(`  rebuilt: ${JSON.stringify(rows)}; querying`);
 
@@ -105,6 +91,7 @@ async function main(): Promise<void> {
       connections: 64,
       seconds: SECONDS,
       warmupSeconds: 3,
+      postgresPids,
     });
     const queriesLoad = load();
     say(`  ${queries.perSecond} req/s, p99 ${queries.latencyMs.p99} ms; measuring projection lag`);
@@ -116,6 +103,7 @@ async function main(): Promise<void> {
       traffic,
       perSecond: 1_000,
       seconds: SECONDS,
+      postgresPids,
     });
     await eventStore.close();
 
@@ -126,6 +114,15 @@ async function main(): Promise<void> {
       lagP99: lag.lagMs.p99 <= TARGETS.lagP99Ms,
     };
     const mark = (ok: boolean) => (ok ? 'yes' : 'NO');
+    // What the code costs, apart from the neighbours: both processes' CPU per operation, and
+    // the rate two otherwise idle cores could sustain at that cost.
+    const rebuildCpu = rebuild.cpu.commandMicrosPerEvent + rebuild.cpu.postgresMicrosPerEvent;
+    const serviceCpu = queries.serverCpuMsPerRequest + queries.postgresCpuMsPerRequest;
+    const capacity = (cpuSeconds: number) => (cpuSeconds > 0 ? Math.round(2 / cpuSeconds) : Number.NaN);
+    const idleCores = {
+      rebuildPerSecond: capacity(rebuildCpu / 1e6),
+      queriesPerSecond: capacity(serviceCpu / 1e3),
+    };
     printTable('Read side (projection-service)', [
       [
         'bulk load into the event store',
@@ -138,6 +135,12 @@ async function main(): Promise<void> {
         `${rebuild.perSecond} events/s (${rebuild.seconds}s)`,
         '>= 20000',
         mark(met.rebuild),
+      ],
+      [
+        '  CPU per event: command + PostgreSQL',
+        `${rebuild.cpu.commandMicrosPerEvent} + ${rebuild.cpu.postgresMicrosPerEvent} µs (2 idle cores: ${idleCores.rebuildPerSecond}/s)`,
+        '',
+        '',
       ],
       ['GET /api/tasks, 64 connections', `${queries.perSecond} req/s`, '>= 3000', mark(met.queries)],
       [
@@ -153,10 +156,22 @@ async function main(): Promise<void> {
         '',
       ],
       [
+        '  CPU per request: server + PostgreSQL',
+        `${queries.serverCpuMsPerRequest} + ${queries.postgresCpuMsPerRequest} ms (2 idle cores: ${idleCores.queriesPerSecond}/s; autocannon ${queries.loadGeneratorCpuMsPerRequest} ms)`,
+        '',
+        '',
+      ],
+      [
         `lag at ${lag.appendedPerSecond} events/s, p50 / p99 (ms)`,
         `${lag.lagMs.p50} / ${lag.lagMs.p99} (max ${lag.lagMs.max})`,
         'p99 <= 50',
         mark(met.lagP99),
+      ],
+      [
+        '  CPU per event: projector + PostgreSQL',
+        `${lag.projectorCpuMsPerEvent} + ${lag.postgresCpuMsPerEvent} ms`,
+        '',
+        '',
       ],
     ]);
 
@@ -181,6 +196,8 @@ async function main(): Promise<void> {
       rebuild,
       queries,
       lag,
+      // At the CPU each operation cost here, the rate two otherwise idle cores could sustain.
+      idleCores,
       targets: TARGETS,
       met,
     };
@@ -192,19 +209,6 @@ async function main(): Promise<void> {
     await database.drop();
     clearTimeout(watchdog);
   }
-}
-
-function printTable(title: string, rows: Array<[string, string, string, string]>): void {
-  const header: [string, string, string, string] = ['measure', 'result', 'target', 'met'];
-  const all = [header, ...rows];
-  const widths = header.map((_, column) => Math.max(...all.map((row) => row[column]!.length)));
-  const line = (row: string[]) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join('  ')
-      .trimEnd();
-  console.log(`\n${title}\n${line(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}`);
-  for (const row of rows) console.log(line(row));
 }
 
 await main();

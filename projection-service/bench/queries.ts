@@ -2,9 +2,11 @@ import { TASK_STATUSES, type TaskPage } from '@taskflow/contracts';
 import { generateSigningKeys, signAccessToken } from '@taskflow/platform';
 import type { SqlClient } from '@taskflow/platform/sql';
 import autocannon from 'autocannon';
-import { cpuSecondsOf, startChild } from './child.ts';
+import { cpuSecondsOf, meterCpu, startChild } from './child.ts';
 
 export interface QueryBenchResult {
+  /** Responses in the measured run. */
+  served: number;
   connections: number;
   seconds: number;
   requests: number;
@@ -16,6 +18,12 @@ export interface QueryBenchResult {
   averagePageSize: number;
   /** CPU the query process used over the measured run, in cores. */
   serverCores: number;
+  /** Its CPU per request served. */
+  serverCpuMsPerRequest: number;
+  /** PostgreSQL's (every backend of the bench database) per request. */
+  postgresCpuMsPerRequest: number;
+  /** autocannon's (this process) per request: on another machine in production. */
+  loadGeneratorCpuMsPerRequest: number;
 }
 
 const SETTINGS = { issuer: 'taskflow', audience: 'taskflow-api' };
@@ -31,6 +39,7 @@ export async function measureQueries(options: {
   connections: number;
   seconds: number;
   warmupSeconds: number;
+  postgresPids: () => Promise<number[]>;
 }): Promise<QueryBenchResult> {
   const keys = generateSigningKeys();
   const server = await startChild('./query-server.ts', {
@@ -77,8 +86,6 @@ export async function measureQueries(options: {
       sampled += ((await response.json()) as TaskPage).items.length;
     }
 
-    const cpuBefore = await cpuSecondsOf(server.child.pid);
-    const started = performance.now();
     const instance = autocannon({
       url: base,
       connections: options.connections,
@@ -87,11 +94,27 @@ export async function measureQueries(options: {
       warmup: { connections: options.connections, duration: options.warmupSeconds },
       requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, ...next() }) }],
     });
+    // The measured run starts after the warm-up (which reports to a tracker of its own).
+    let cpuAtStart = Promise.resolve(Number.NaN);
+    const postgres = meterCpu(options.postgresPids);
+    let loadGenerator = process.cpuUsage();
+    instance.once('start', () => {
+      cpuAtStart = cpuSecondsOf(server.child.pid);
+      void postgres.start();
+      loadGenerator = process.cpuUsage();
+    });
+    let served = 0;
+    instance.on('response', () => {
+      served += 1;
+    });
     const result = await instance;
-    // The warm-up runs first; its CPU counts too, so spread it over both.
-    const cores =
-      ((await cpuSecondsOf(server.child.pid)) - cpuBefore) / ((performance.now() - started) / 1000);
+    const cpu = (await cpuSecondsOf(server.child.pid)) - (await cpuAtStart);
+    const postgresCpu = await postgres.stop();
+    const generated = process.cpuUsage(loadGenerator);
+    const perRequest = (seconds: number) => Math.round((seconds / Math.max(served, 1)) * 1e5) / 100;
+    const cores = cpu / result.duration;
     return {
+      served,
       connections: options.connections,
       seconds: result.duration,
       requests: result.requests.total,
@@ -106,6 +129,9 @@ export async function measureQueries(options: {
       errors: result.errors,
       averagePageSize: Math.round((sampled / 100) * 10) / 10,
       serverCores: Math.round(cores * 100) / 100,
+      serverCpuMsPerRequest: perRequest(cpu),
+      postgresCpuMsPerRequest: perRequest(postgresCpu),
+      loadGeneratorCpuMsPerRequest: perRequest((generated.user + generated.system) / 1e6),
     };
   } finally {
     await server.stop();
