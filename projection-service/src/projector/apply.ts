@@ -43,7 +43,7 @@ export interface BatchContext {
   beforeCommit?: ((events: readonly RecordedEvent[]) => Promise<void>) | undefined;
 }
 
-interface Classified {
+export interface Classified {
   parsed: ProjectedEvent[];
   skipped: number;
   /** Events to commit; the first invalid event (if any) is not among them. */
@@ -92,8 +92,10 @@ export async function commitBatch(
   context: BatchContext,
   expected: Position | null,
   events: readonly RecordedEvent[],
+  /** `classify(events)` when the caller has it already (a replay applies one page in several lanes). */
+  classified?: Classified,
 ): Promise<{ position: Position; applied: number; skipped: number } | null> {
-  const { parsed, skipped, commitable, invalid } = classify(events, context.logger);
+  const { parsed, skipped, commitable, invalid } = classified ?? classify(events, context.logger);
   const last = commitable.at(-1);
   let outcome: { position: Position; applied: number; skipped: number } | null = null;
   if (last) {

@@ -4,6 +4,8 @@ import type { SqlClient } from '@taskflow/platform/sql';
 import {
   type BatchContext,
   CheckpointMovedError,
+  type Classified,
+  classify,
   commitBatch,
   ProjectorHaltedError,
 } from '../projector/apply.ts';
@@ -71,16 +73,19 @@ export async function replayRange(
   };
   let next: Promise<RecordedEvent[]> | null = read(from);
   while (next) {
-    const page: RecordedEvent[] = (await next).filter(
-      (event) => eventStore.comparePositions(event.position, until) <= 0,
-    );
+    let page: RecordedEvent[] = await next;
+    if (page.length > 0 && eventStore.comparePositions(page.at(-1)!.position, until) > 0) {
+      page = page.filter((event) => eventStore.comparePositions(event.position, until) <= 0);
+    }
     const last = page.at(-1);
     if (!last) break;
     const reached = eventStore.comparePositions(last.position, until) >= 0;
     next = reached ? null : read(last.position);
+    // Parsed once for every lane (and an unreadable event logged once).
+    const classified = classify(page, target.logger);
     // While one lane waits for PostgreSQL, another's JavaScript runs: both cores work.
     const outcomes = await Promise.allSettled(
-      contexts.map((context) => commitWithRetries(context, progress.position, page)),
+      contexts.map((context) => commitWithRetries(context, progress.position, page, classified)),
     );
     const failed = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failed) throw failed.reason;
@@ -96,10 +101,11 @@ async function commitWithRetries(
   context: BatchContext,
   expected: Position | null,
   events: RecordedEvent[],
+  classified?: Classified,
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await commitBatch(context, expected, events);
+      await commitBatch(context, expected, events, classified);
       return;
     } catch (error) {
       // A retried batch whose first try committed after all (the connection broke at COMMIT).
