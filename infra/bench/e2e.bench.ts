@@ -44,6 +44,8 @@ const QUERY_CLIENTS = Number(process.env.BENCH_QUERY_CLIENTS ?? 16);
 const ASSIGN_RATE = 200;
 const ASSIGNEES = 24;
 const ASSIGN_TASKS = 600;
+/** Between the fleet being connected and the first assignment. */
+const SETTLE_SECONDS = 5;
 /** After the assign window, how long the last answers and frames may take. */
 const DRAIN_SECONDS = 5;
 /** command-service's login throttle: attempts per client address per minute. */
@@ -234,7 +236,7 @@ async function runMode(mode: Mode, smtpUrl: string): Promise<ModeResult> {
       assignees: world.assignees.map(({ userId, token }) => ({ userId, token })),
       taskIds: world.taskIds,
       perSecond: ASSIGN_RATE,
-      warmupSeconds: 2,
+      warmupSeconds: WARMUP_SECONDS,
       seconds: SECONDS,
       frameTimeoutSeconds: DRAIN_SECONDS,
     });
@@ -248,6 +250,9 @@ async function runMode(mode: Mode, smtpUrl: string): Promise<ModeResult> {
     if (opened.failed > 0)
       notes.push(`${opened.failed} idle sockets were refused: ${opened.sampleErrors.join('; ')}`);
 
+    // Measured with the sockets connected, not while they connect: the system settles first.
+    phase(`${opened.open + ASSIGNEES} sockets connected; settling ${SETTLE_SECONDS} s`);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
     phase(`assign at ${ASSIGN_RATE}/s with ${opened.open + ASSIGNEES} sockets`);
     const assignCpuBefore = snapshot();
     assigner.send({ cmd: 'go' });
@@ -460,6 +465,7 @@ async function main(): Promise<void> {
       query: 'GET /api/tasks?projectId=<p>&status=todo&limit=50',
       sockets: SOCKETS,
       assignRate: ASSIGN_RATE,
+      settleSecondsBeforeAssign: SETTLE_SECONDS,
       assignees: ASSIGNEES,
       drainSeconds: DRAIN_SECONDS,
       mailReceived: mail.mails.length,
