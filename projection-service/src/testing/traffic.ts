@@ -15,9 +15,7 @@ import {
   makeEvent,
   notificationId as notificationIdFor,
   projectStream,
-  STATUS_TRANSITIONS,
   TASK_PRIORITIES,
-  type TaskStatus,
   taskStream,
   userStream,
 } from '@taskflow/contracts';
@@ -28,6 +26,7 @@ import type {
   NewEvent,
   Position,
 } from '@taskflow/platform/eventstore';
+import { type Project, pick, type TaskState, title, type User, workOn } from './task-work.ts';
 
 export interface TrafficShape {
   users: number;
@@ -47,29 +46,6 @@ export interface EventRow {
   metadata: EventMetadata;
 }
 
-interface User {
-  id: string;
-  name: string;
-}
-interface Project {
-  id: string;
-  members: User[];
-}
-interface TaskState {
-  id: string;
-  project: Project;
-  title: string;
-  createdBy: string;
-  assignee: User | null;
-  status: TaskStatus;
-  deadline: string | null;
-}
-
-const ACTIVE_WINDOW = 3_000;
-const WORDS = ['fix', 'login', 'report', 'invoice', 'deploy', 'review', 'design', 'sync', 'export', 'cache'];
-const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
-const title = () => `${pick(WORDS)} ${pick(WORDS)} ${pick(WORDS)} #${Math.floor(Math.random() * 10_000)}`;
-
 /** Who `notificationsFor` tells of an event (its rules, without computing the ids). */
 function notified(event: DomainEvent, actor: string | null): string[] {
   const candidates =
@@ -80,6 +56,9 @@ function notified(event: DomainEvent, actor: string | null): string[] {
         : [];
   return [...new Set(candidates.filter((id): id is string => id !== null && id !== actor))];
 }
+
+/** Tasks being worked on at once; older ones are left alone. */
+const ACTIVE_WINDOW = 3_000;
 
 export function createTraffic(shape: TrafficShape) {
   const revisions = new Map<string, number>();
@@ -229,61 +208,8 @@ export function createTraffic(shape: TrafficShape) {
     created += 1;
   };
 
-  /** One thing someone does to a task they work on. */
   const work = (task: TaskState) => {
-    const actor = pick(task.project.members);
-    const stream = taskStream(task.id);
-    const base = { taskId: task.id, projectId: task.project.id };
-    const roll = Math.random();
-    if (task.assignee === null || roll < 0.1) {
-      const assignee = pick(task.project.members);
-      if (assignee === task.assignee) return;
-      const data = { ...base, title: task.title, assigneeId: assignee.id, actorName: actor.name };
-      emit(
-        stream,
-        makeEvent('TaskAssigned', { ...data, previousAssigneeId: task.assignee?.id ?? null }),
-        actor.id,
-      );
-      task.assignee = assignee;
-    } else if (roll < 0.5) {
-      const to = pick(STATUS_TRANSITIONS[task.status]);
-      const data = { ...base, title: task.title, from: task.status, to, createdBy: task.createdBy };
-      emit(
-        stream,
-        makeEvent('TaskStatusChanged', { ...data, assigneeId: task.assignee.id, actorName: actor.name }),
-        actor.id,
-      );
-      task.status = to;
-    } else if (roll < 0.6) {
-      task.title = title();
-      emit(stream, makeEvent('TaskRenamed', { ...base, title: task.title }), actor.id);
-    } else if (roll < 0.68) {
-      emit(
-        stream,
-        makeEvent('TaskDescriptionChanged', { ...base, description: `Now: ${title()}` }),
-        actor.id,
-      );
-    } else if (roll < 0.74) {
-      emit(stream, makeEvent('TaskPrioritised', { ...base, priority: pick(TASK_PRIORITIES) }), actor.id);
-    } else if (roll < 0.8) {
-      task.deadline = new Date(clock + 86_400_000 * (1 + Math.random() * 10)).toISOString();
-      emit(stream, makeEvent('TaskDeadlineSet', { ...base, deadline: task.deadline }), actor.id);
-    } else if (roll < 0.82 && task.deadline !== null) {
-      task.deadline = null;
-      emit(stream, makeEvent('TaskDeadlineCleared', base), actor.id);
-    } else if (roll < 0.84) {
-      emit(stream, makeEvent('TaskUnassigned', { ...base, previousAssigneeId: task.assignee.id }), actor.id);
-      task.assignee = null;
-    } else if (roll < 0.88 && task.deadline !== null) {
-      const data = { ...base, title: task.title, deadline: task.deadline, assigneeId: task.assignee.id };
-      emit(
-        stream,
-        makeEvent('TaskDeadlineApproaching', { ...data, window: pick(['24h', '1h'] as const), late: false }),
-        null,
-      );
-    } else {
-      readInbox(pick(task.project.members));
-    }
+    if (!workOn(task, { emit, now: () => clock })) readInbox(pick(task.project.members));
   };
 
   const readInbox = (user: User) => {
