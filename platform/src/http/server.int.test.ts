@@ -37,6 +37,7 @@ describe('the shared HTTP server (real PostgreSQL behind /readyz)', () => {
       },
       async (_request, reply) => reply.code(201).send({ id: 'x' }),
     );
+    app.get('/api/ip', async (request) => ({ ip: request.ip }));
     app.get('/api/conflict', async () => {
       throw new ConflictError('already there');
     });
@@ -123,5 +124,21 @@ describe('the shared HTTP server (real PostgreSQL behind /readyz)', () => {
     const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toContain('/api/things');
+  });
+  it('believes X-Forwarded-For from a loopback peer (the gateway), so per-address limits see the client', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/ip',
+      remoteAddress: '127.0.0.1',
+      headers: { 'x-forwarded-for': '203.0.113.7' },
+    });
+    expect(response.json()).toEqual({ ip: '203.0.113.7' });
+    const direct = await app.inject({
+      method: 'GET',
+      url: '/api/ip',
+      remoteAddress: '198.51.100.2',
+      headers: { 'x-forwarded-for': '203.0.113.7' },
+    });
+    expect(direct.json()).toEqual({ ip: '198.51.100.2' });
   });
 });

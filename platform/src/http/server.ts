@@ -18,6 +18,11 @@ export interface HttpServerOptions {
   title: string;
   bodyLimit?: number;
   onProgrammerError?: (error: unknown) => void;
+  /**
+   * Which peers' X-Forwarded-For to believe for `request.ip` (per-address throttles). Default:
+   * loopback, where the gateway runs in the stack; name the proxies' addresses elsewhere.
+   */
+  trustProxy?: boolean | string | string[];
 }
 
 export type App = FastifyInstance<
@@ -43,6 +48,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<App>
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? 'loopback',
     // One access line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
