@@ -9,6 +9,7 @@ export interface LagResult {
   targetPerSecond: number;
   appendedPerSecond: number;
   appended: number;
+  /** Appends timed (after the warm-up) that became visible. */
   visible: number;
   lagMs: { p50: number; p90: number; p99: number; max: number };
   /** CPU the projector process used per event applied. */
@@ -31,11 +32,12 @@ export async function measureLag(options: {
   traffic: ReturnType<typeof createTraffic>;
   perSecond: number;
   seconds: number;
+  warmupSeconds?: number;
   postgresPids: () => Promise<number[]>;
 }): Promise<LagResult> {
   const { eventStore } = options;
   const projector = await startChild('./projector-process.ts', { DATABASE_URL: options.url });
-  const pending = new Set<{ position: Position; at: number }>();
+  const pending = new Set<{ position: Position; at: number; measured: boolean }>();
   const lags: number[] = [];
   const unlisten = await options.sql.listen(CHECKPOINT_CHANNEL, (payload) => {
     const now = performance.now();
@@ -43,7 +45,7 @@ export async function measureLag(options: {
     if (message?.schema !== READ_SCHEMA) return;
     for (const entry of pending) {
       if (eventStore.comparePositions(entry.position, message.position) <= 0) {
-        lags.push(now - entry.at);
+        if (entry.measured) lags.push(now - entry.at);
         pending.delete(entry);
       }
     }
@@ -55,7 +57,9 @@ export async function measureLag(options: {
     const streams = new Map<string, Promise<unknown>>();
     let failure: unknown;
     const positions = new Map<string, Position>();
-    const total = Math.round(options.perSecond * options.seconds);
+    // The first seconds warm the projector's connections and caches up: appended, not timed.
+    const warmupMs = (options.warmupSeconds ?? 2) * 1000;
+    const total = Math.round(options.perSecond * (options.seconds + warmupMs / 1000));
     const started = performance.now();
     let launched = 0;
     while (launched < total) {
@@ -70,7 +74,8 @@ export async function measureLag(options: {
             const result = await eventStore.appendToStream(row.stream_id, [event], {
               expectedRevision: row.revision === 0 ? 'no_stream' : row.revision - 1,
             });
-            pending.add({ position: result.position, at: performance.now() });
+            const at = performance.now();
+            pending.add({ position: result.position, at, measured: at - started >= warmupMs });
             positions.set(row.event_id, result.position);
           });
           streams.set(
