@@ -13,8 +13,11 @@ const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM eventstore_events
   WHERE transaction_id < eventstore_horizon() AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
   ORDER BY transaction_id, global_position LIMIT $3`;
 // After a short read: committed events exist beyond it, so the horizon is holding them back.
-const EVENTS_AFTER_SQL = `SELECT EXISTS (SELECT 1 FROM eventstore_events
-  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)) AS found`;
+// ORDER BY the key + LIMIT 1 keeps even the generic plan of this prepared statement on the
+// primary key; as a bare EXISTS, PostgreSQL switched to a scan of the whole table after a few runs.
+const EVENTS_AFTER_SQL = `SELECT true AS found FROM eventstore_events
+  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+  ORDER BY transaction_id, global_position LIMIT 1`;
 const HEAD_SQL = `SELECT eventstore_position(transaction_id, global_position) AS position FROM eventstore_events
   WHERE transaction_id < eventstore_horizon() ORDER BY transaction_id DESC, global_position DESC LIMIT 1`;
 
