@@ -1,88 +1,22 @@
 import type { TaskPage } from '@taskflow/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../testing/app.ts';
-import { createHarness, type Harness } from '../testing/harness.ts';
-import { scenario, type TestTask, type TestUser } from '../testing/scenario.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../testing/app.ts';
+import type { TestTask, TestUser } from '../testing/scenario.ts';
+import { useTaskWorld } from '../testing/task-world.ts';
 
 describe('GET /api/tasks and /api/tasks/{id} (real PostgreSQL)', () => {
-  let h: Harness;
   let t: TestApp;
   let alice: TestUser;
   let bob: TestUser;
   let mallory: TestUser;
-  let projectA: string;
   let projectB: string;
   let secret: TestTask;
   const tasks: TestTask[] = [];
 
-  beforeAll(async () => {
-    h = await createHarness();
-    const given = scenario(h);
-    alice = await given.user('Alice');
-    bob = await given.user('Bob');
-    mallory = await given.user('Mallory');
-    projectA = await given.project(alice, 'A');
-    projectB = await given.project(alice, 'B');
-    await given.addMember(projectA, bob, 'member', alice);
-    const spec = [
-      {
-        title: 'Fix login page',
-        priority: 'urgent',
-        deadline: '2030-01-05T00:00:00.000Z',
-        assignee: bob,
-        project: projectA,
-      },
-      {
-        title: 'Write release notes',
-        priority: 'low',
-        deadline: null,
-        assignee: undefined,
-        project: projectA,
-      },
-      {
-        title: 'Migrate the database',
-        priority: 'high',
-        deadline: '2030-01-02T00:00:00.000Z',
-        assignee: alice,
-        project: projectA,
-      },
-      {
-        title: 'Design login flow',
-        priority: 'medium',
-        deadline: '2030-01-09T00:00:00.000Z',
-        assignee: bob,
-        project: projectA,
-      },
-      {
-        title: 'Budget',
-        priority: 'high',
-        deadline: '2030-01-03T00:00:00.000Z',
-        assignee: alice,
-        project: projectB,
-      },
-    ] as const;
-    for (const [i, s] of spec.entries()) {
-      tasks.push(
-        await given.task(s.project, alice, {
-          title: s.title,
-          description: i === 1 ? 'mention the login fix' : '',
-          priority: s.priority,
-          deadline: s.deadline,
-          ...(s.assignee ? { assignee: s.assignee } : {}),
-          occurredAt: `2029-12-0${i + 1}T00:00:00.000Z`,
-        }),
-      );
-    }
-    await given.moveTask(tasks[0]!, 'in_progress', bob, '2029-12-20T00:00:00.000Z');
-    await given.moveTask(tasks[3]!, 'blocked', bob, '2029-12-21T00:00:00.000Z');
-    const other = await given.project(mallory, 'Secret');
-    secret = await given.task(other, mallory, { title: 'Secret plan' });
-    await h.catchUp();
-    t = await createTestApp(h);
-  });
-  afterAll(async () => {
-    await t.app.close();
-    await h.close();
+  const world = useTaskWorld();
+  beforeAll(() => {
+    ({ t, alice, bob, mallory, projectB, secret } = world);
+    tasks.push(...world.tasks);
   });
 
   const titles = async (query: string, as: TestUser = alice) => {

@@ -1,95 +1,24 @@
-import { makeEvent, type Task, type TaskPage, taskStream } from '@taskflow/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../testing/app.ts';
-import { createHarness, type Harness } from '../testing/harness.ts';
+import { makeEvent, type Task, taskStream } from '@taskflow/contracts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../testing/app.ts';
+import type { Harness } from '../testing/harness.ts';
 import { scenario, type TestTask, type TestUser } from '../testing/scenario.ts';
+import { useTaskWorld } from '../testing/task-world.ts';
 
 describe('GET /api/tasks/{id}, now and as it was (real PostgreSQL)', () => {
   let h: Harness;
   let t: TestApp;
   let alice: TestUser;
   let bob: TestUser;
-  let mallory: TestUser;
   let projectA: string;
-  let projectB: string;
   let secret: TestTask;
   const tasks: TestTask[] = [];
 
-  beforeAll(async () => {
-    h = await createHarness();
-    const given = scenario(h);
-    alice = await given.user('Alice');
-    bob = await given.user('Bob');
-    mallory = await given.user('Mallory');
-    projectA = await given.project(alice, 'A');
-    projectB = await given.project(alice, 'B');
-    await given.addMember(projectA, bob, 'member', alice);
-    const spec = [
-      {
-        title: 'Fix login page',
-        priority: 'urgent',
-        deadline: '2030-01-05T00:00:00.000Z',
-        assignee: bob,
-        project: projectA,
-      },
-      {
-        title: 'Write release notes',
-        priority: 'low',
-        deadline: null,
-        assignee: undefined,
-        project: projectA,
-      },
-      {
-        title: 'Migrate the database',
-        priority: 'high',
-        deadline: '2030-01-02T00:00:00.000Z',
-        assignee: alice,
-        project: projectA,
-      },
-      {
-        title: 'Design login flow',
-        priority: 'medium',
-        deadline: '2030-01-09T00:00:00.000Z',
-        assignee: bob,
-        project: projectA,
-      },
-      {
-        title: 'Budget',
-        priority: 'high',
-        deadline: '2030-01-03T00:00:00.000Z',
-        assignee: alice,
-        project: projectB,
-      },
-    ] as const;
-    for (const [i, s] of spec.entries()) {
-      tasks.push(
-        await given.task(s.project, alice, {
-          title: s.title,
-          description: i === 1 ? 'mention the login fix' : '',
-          priority: s.priority,
-          deadline: s.deadline,
-          ...(s.assignee ? { assignee: s.assignee } : {}),
-          occurredAt: `2029-12-0${i + 1}T00:00:00.000Z`,
-        }),
-      );
-    }
-    await given.moveTask(tasks[0]!, 'in_progress', bob, '2029-12-20T00:00:00.000Z');
-    await given.moveTask(tasks[3]!, 'blocked', bob, '2029-12-21T00:00:00.000Z');
-    const other = await given.project(mallory, 'Secret');
-    secret = await given.task(other, mallory, { title: 'Secret plan' });
-    await h.catchUp();
-    t = await createTestApp(h);
+  const world = useTaskWorld();
+  beforeAll(() => {
+    ({ h, t, alice, bob, projectA, secret } = world);
+    tasks.push(...world.tasks);
   });
-  afterAll(async () => {
-    await t.app.close();
-    await h.close();
-  });
-
-  const _titles = async (query: string, as: TestUser = alice) => {
-    const response = await t.get(`/api/tasks${query}`, as);
-    expect(response.statusCode, response.body).toBe(200);
-    return (response.json() as TaskPage).items.map((task) => task.title);
-  };
 
   it('given a visible task, when fetched, then it comes with its revision as ETag and If-None-Match gives 304', async () => {
     const response = await t.get(`/api/tasks/${tasks[0]!.id}`, bob);
