@@ -1,4 +1,4 @@
-// The part of autocannon's API this benchmark uses (the package ships no types).
+// The part of autocannon's API our benchmarks use (the package ships no types; DefinitelyTyped's lag v9).
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
 
@@ -7,6 +7,8 @@ declare module 'autocannon' {
     method?: string;
     path?: string;
     headers?: Record<string, string>;
+    body?: string;
+    /** Returning nothing skips the rest of the sequence (autocannon starts it again). */
     setupRequest?: (request: Request, context: Context) => Request | undefined;
     onResponse?: (status: number, body: string, context: Context) => void;
   }
@@ -15,6 +17,7 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     timeout?: number;
+    pipelining?: number;
     requests?: Request[];
     warmup?: { connections?: number; duration?: number };
   }
@@ -33,6 +36,7 @@ declare module 'autocannon' {
     timeouts: number;
     non2xx: number;
     '2xx': number;
+    statusCodeStats: Record<string, { count: number }>;
     latency: Histogram;
     requests: Histogram & { sent: number };
   }
